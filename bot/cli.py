@@ -1,0 +1,88 @@
+"""Operator commands: `flask --app wsgi <command>`."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+db_cli = AppGroup("db", help="Database migrations.")
+channels_cli = AppGroup("channels", help="Channel codes (联系我 / 加入群聊).")
+events_cli = AppGroup("events", help="The callback inbox.")
+
+
+def _runtime():
+    return current_app.extensions["runtime"]
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the database up to REVISION (default: head)."""
+    from bot.migrate import upgrade
+
+    upgrade(_runtime().settings.DATABASE_URL, revision)
+    click.echo(f"database at {revision}")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION."""
+    from bot.migrate import downgrade
+
+    downgrade(_runtime().settings.DATABASE_URL, revision)
+
+
+@channels_cli.command("create")
+@click.option("--guide", "guide_userid", required=True, help="The guide's WeCom userid.")
+@click.option("--campaign", default=None, help="Campaign name carried by the state.")
+@click.option("--group", "chat_id", default=None, help="A customer group chat_id: make a 加入群聊 code.")
+@click.option("--welcome", "welcome_text", default=None, help="Welcome message for new friends.")
+def channels_create(guide_userid: str, campaign: str | None, chat_id: str | None, welcome_text: str | None) -> None:
+    """Create a channel code in WeCom and print its state and QR code URL."""
+    from bot.flows.channels import ChannelError, create_channel
+
+    runtime = _runtime()
+    try:
+        with runtime.db.transaction() as session:
+            channel = create_channel(session=session, client=runtime.wecom, guide_userid=guide_userid,
+                                     campaign=campaign, chat_id=chat_id, welcome_text=welcome_text)
+            click.echo(f"channel {channel.id} state={channel.state} qr_code={channel.qr_code}")
+    except ChannelError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@events_cli.command("sweep")
+def events_sweep() -> None:
+    """Enqueue inbox events left unprocessed."""
+    from tasks.sweeper import sweep_inbox
+
+    click.echo(f"enqueued {sweep_inbox()} events")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.argument("queues", nargs=-1)
+def worker(burst: bool, queues: tuple[str, ...]) -> None:
+    """Run an RQ worker on all queues (urgent first), with RQ's scheduler for retries."""
+    from rq import Worker
+
+    runtime = _runtime()
+    selected = [runtime.queues[name] for name in queues] if queues else runtime.queues.all()
+    Worker(selected, connection=runtime.redis).work(burst=burst, with_scheduler=True)
+
+
+@click.command("scheduler")
+def scheduler() -> None:
+    """Run the scheduler process (it only enqueues periodic jobs)."""
+    from tasks.schedule import build_scheduler
+
+    settings = _runtime().settings
+    click.echo(f"scheduler running in {settings.TIMEZONE}")
+    build_scheduler(settings.TIMEZONE).start()
+
+
+def register(app: Flask) -> None:
+    """Attach every command group to the app."""
+    for command in (db_cli, channels_cli, events_cli, worker, scheduler):
+        app.cli.add_command(command)

@@ -1,0 +1,1 @@
+"""Flows: orchestrate services with outbound WeCom calls. Each takes a session and a client."""

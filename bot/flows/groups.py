@@ -1,0 +1,53 @@
+"""Customer-group flows: read groupchat/get and record what changed."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.rules.attribution import EVENT_JOIN_SCENE_TO_API
+from bot.services import groups
+from bot.wecom.errors import WeComError
+
+
+def fetch_group(client, chat_id: str) -> dict | None:
+    """groupchat/get with member names, or None if WeCom no longer knows the group."""
+    try:
+        return client.post("externalcontact/groupchat/get", data={"chat_id": chat_id, "need_name": 1})["group_chat"]
+    except WeComError as exc:
+        if exc.retryable:
+            raise
+        return None
+
+
+def group_changed(*, session: Session, client, chat_id: str) -> None:
+    """Created, renamed, new owner or notice: refresh the group and any members not yet known."""
+    info = fetch_group(client, chat_id)
+    group = groups.upsert_group(session=session, chat_id=chat_id, info=info)
+    if info:
+        known = {m.member_id for m in group.members}
+        new = [m["userid"] for m in info.get("member_list", []) if m["userid"] not in known]
+        groups.record_joins(session=session, group=group, member_ids=new, info=info, at=None,
+                            event_join_scene=None)
+
+
+def members_joined(*, session: Session, client, chat_id: str, member_ids: list[str], at: datetime | None,
+                   join_scene: str) -> None:
+    """Record joins, each attributed: the state's guide, else the invitor, else the owner."""
+    info = fetch_group(client, chat_id)
+    group = groups.upsert_group(session=session, chat_id=chat_id, info=info)
+    groups.record_joins(session=session, group=group, member_ids=member_ids, info=info, at=at,
+                        event_join_scene=EVENT_JOIN_SCENE_TO_API.get(join_scene))
+
+
+def members_quit(*, session: Session, chat_id: str, member_ids: list[str], at: datetime | None,
+                 quit_scene: str) -> None:
+    """Record members leaving; no WeCom call needed."""
+    group = groups.upsert_group(session=session, chat_id=chat_id)
+    groups.record_quits(session=session, group=group, member_ids=member_ids, at=at,
+                        quit_scene=int(quit_scene) if quit_scene.isdigit() else None)
+
+
+def group_dismissed(*, session: Session, chat_id: str, at: datetime | None) -> None:
+    """The owner dismissed the group."""
+    groups.record_dismissed(session=session, group=groups.upsert_group(session=session, chat_id=chat_id), at=at)

@@ -1,0 +1,1 @@
+"""Pure business rules: no database, no network, testable on plain values."""

@@ -1,0 +1,1 @@
+"""Business services: keyword-only functions taking a session; the caller owns the transaction."""

@@ -1,0 +1,1 @@
+"""Everything that speaks WeCom: the API client, its errors, and callback crypto."""

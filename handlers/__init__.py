@@ -1,0 +1,1 @@
+"""Thin inbound adapters: the WeCom callback, event handlers, web blueprints and the JSON API."""

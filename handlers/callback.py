@@ -1,0 +1,64 @@
+"""The WeCom callback: verify, decrypt, commit to the inbox, enqueue, answer 200 at once.
+
+It never calls the WeCom API; the work happens in the worker.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, request
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.queues import DEFAULT, URGENT
+from bot.services.inbox import store_event
+from bot.wecom.callback import CallbackRejected, event_from_xml
+
+log = logging.getLogger(__name__)
+bp = Blueprint("wecom_callback", __name__)
+
+EVENT_JOB = "handlers.events.job.process_event"
+URGENT_CHANGES = {"add_external_contact", "add_half_external_contact"}
+
+
+def _args() -> tuple[str, str, str]:
+    return (request.args.get("msg_signature", ""), request.args.get("timestamp", ""),
+            request.args.get("nonce", ""))
+
+
+@bp.get("/wecom/callback")
+def verify_url():
+    try:
+        echo = current_app.extensions["callback_crypto"].verify_url(*_args(), request.args.get("echostr", ""))
+    except CallbackRejected as exc:
+        return Response(str(exc), status=exc.status, mimetype="text/plain")
+    return Response(echo, mimetype="text/plain")
+
+
+@bp.post("/wecom/callback")
+def receive():
+    limit = current_app.config["SETTINGS"].CALLBACK_MAX_BYTES
+    if (request.content_length or 0) > limit:
+        return Response("body too large", status=413, mimetype="text/plain")
+    body = request.stream.read(limit + 1)
+    if len(body) > limit:
+        return Response("body too large", status=413, mimetype="text/plain")
+    runtime = current_app.extensions["runtime"]
+    try:
+        plaintext = current_app.extensions["callback_crypto"].open(body, *_args())
+        event = event_from_xml(plaintext)
+    except CallbackRejected as exc:
+        return Response(str(exc), status=exc.status, mimetype="text/plain")
+    try:
+        with runtime.db.transaction() as session:
+            event_id = store_event(session=session, plaintext=plaintext, event=event)
+    except SQLAlchemyError:
+        log.exception("inbox unavailable; WeCom will retry")
+        return Response("try again", status=503, mimetype="text/plain")
+    if event_id is not None:
+        queue = URGENT if event.change_type in URGENT_CHANGES else DEFAULT
+        try:
+            runtime.queues.enqueue(queue, EVENT_JOB, event_id, job_id=f"event-{event_id}")
+        except RedisError:
+            log.warning("queue unavailable; the sweeper will enqueue event %s", event_id)
+    return Response("", status=200)

@@ -1,0 +1,1 @@
+"""WeCom event handlers, routed through a registry keyed on (event, change type)."""

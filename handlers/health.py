@@ -1,0 +1,19 @@
+"""Liveness and a no-op endpoint (the baseline of the callback benchmark)."""
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}
+
+
+@bp.post("/noop")
+def noop():
+    return Response("", status=200)
+
+
+healthz.scope_checked = noop.scope_checked = True  # public by design

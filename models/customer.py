@@ -1,0 +1,64 @@
+"""Customers (WeCom external contacts) and their friendships with guides."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, BigId, UTCDateTime, utcnow
+
+CUSTOMER_TYPE_WECHAT = 1
+CUSTOMER_TYPE_WECOM = 2
+
+
+class Customer(Base):
+    __tablename__ = "customer"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    external_userid: Mapped[str] = mapped_column(String(64), unique=True)
+    unionid: Mapped[str | None] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    gender: Mapped[int] = mapped_column(SmallInteger, default=0)
+    avatar: Mapped[str | None] = mapped_column(String(512))
+    type: Mapped[int] = mapped_column(SmallInteger, default=CUSTOMER_TYPE_WECHAT)
+    corp_name: Mapped[str | None] = mapped_column(String(100))
+    birthday: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    friendships: Mapped[list["Friendship"]] = relationship(back_populates="customer")
+
+
+class Friendship(Base):
+    """One row per guide x customer; history is kept, re-adding reopens it.
+
+    Event times (not arrival times) decide the state, so events that arrive
+    out of order or twice leave the same row.
+    """
+
+    __tablename__ = "friendship"
+    __table_args__ = (UniqueConstraint("guide_id", "customer_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"), index=True)
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channel.id"), index=True)
+    campaign: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str | None] = mapped_column(String(64))
+    add_way: Mapped[int | None] = mapped_column(SmallInteger)
+    remark: Mapped[str | None] = mapped_column(String(100))
+    half: Mapped[bool] = mapped_column(default=False)
+    first_added_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    added_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_by_guide_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_by_customer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_by_transfer: Mapped[bool] = mapped_column(default=False)
+    transfer_fail_reason: Mapped[str | None] = mapped_column(String(32))
+    add_count: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    customer: Mapped[Customer] = relationship(back_populates="friendships")
+    guide: Mapped["Guide"] = relationship()  # noqa: F821
+    channel: Mapped["Channel | None"] = relationship()  # noqa: F821

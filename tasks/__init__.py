@@ -1,0 +1,1 @@
+"""RQ jobs (plain functions taking ids), the job runtime, the schedule table and the scheduler."""

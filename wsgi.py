@@ -1,0 +1,2 @@
+from bot.app import create_app
+app = create_app()
