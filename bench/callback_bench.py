@@ -48,8 +48,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=3000)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread)")
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
     redis.Redis.from_url(REDIS_URL).flushdb()
@@ -57,7 +58,7 @@ def main() -> None:
         env = {"APP_ENV": "development", "DATABASE_URL": db_url, "REDIS_URL": REDIS_URL,
                "WECOM_CORP_ID": CORP, "WECOM_TOKEN": TOKEN, "WECOM_ENCODING_AES_KEY": KEY,
                "WECOM_API_BASE": "http://127.0.0.1:9/cgi-bin/", "API_TOKEN": "bench", "SECRET_KEY": "b" * 40}
-        with gunicorn(env, args.workers) as port:
+        with gunicorn(env, args.workers, args.threads) as port:
             accepted = 0
             best_noop = best_cb = None
             for round_no in range(args.rounds):
@@ -75,7 +76,7 @@ def main() -> None:
             stored = conn.execute("SELECT count(*) FROM callback_event").fetchone()[0]
     queued = redis.Redis.from_url(REDIS_URL).llen("rq:queue:urgent")
     ratio = best_cb.per_second / best_noop.per_second
-    print(f"\nworkers={args.workers} concurrency={args.concurrency} events/round={args.events}")
+    print(f"\nworkers={args.workers} threads={args.threads} concurrency={args.concurrency} events/round={args.events}")
     print(f"callback {best_cb.per_second:.1f} ev/s (p99 {best_cb.percentile(99):.1f} ms) vs "
           f"no-op {best_noop.per_second:.1f} req/s (p99 {best_noop.percentile(99):.1f} ms): "
           f"ratio {ratio:.2f} (target >= 0.35)")

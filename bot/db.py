@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -18,16 +18,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine with pragmas for SQLite and pre-ping for servers."""
+def make_engine(url: str, **options) -> Engine:
+    """Create an engine with pragmas for SQLite; `options` go to create_engine."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////:memory:"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    kwargs: dict = {"pool_pre_ping": True}
+    # No pre-ping: it costs a round trip per checkout on the callback's hot path. A connection
+    # broken by a database restart fails one request (503, which WeCom retries) and is replaced.
+    kwargs: dict = {"pool_recycle": 1800}
     if url.startswith("sqlite"):
         kwargs = {"connect_args": {"timeout": 10, "check_same_thread": False}}
-    engine = create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     # A forked RQ work horse must not reuse the parent's pooled connections.
@@ -41,6 +43,19 @@ class Database:
     def __init__(self, url: str):
         self.engine = make_engine(url)
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
+        # A small pool of its own: nothing to reset on return, no BEGIN/COMMIT round trips.
+        self.autocommit_engine = make_engine(url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+        self.autocommit_engine.dispose()
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Connection]:
+        """A connection where each statement commits by itself (one round trip per write)."""
+        with self.autocommit_engine.connect() as connection:
+            yield connection
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -42,6 +42,9 @@ class Queues:
             existing = Job.fetch_many([job_id], connection=self.connection)[0]
             if existing is not None and existing.get_status(refresh=False) in LIVE_STATUSES:
                 return None
-        return self._queues[queue].enqueue(
-            func, args=args, kwargs=kwargs, job_id=job_id, retry=self.retry()
-        )
+        with self.connection.pipeline() as pipe:  # one round trip for the job and its queue entry
+            job = self._queues[queue].enqueue_call(
+                func, args=args, kwargs=kwargs, job_id=job_id, retry=self.retry(), pipeline=pipe
+            )
+            pipe.execute()
+        return job

@@ -50,8 +50,8 @@ def receive():
     except CallbackRejected as exc:
         return Response(str(exc), status=exc.status, mimetype="text/plain")
     try:
-        with runtime.db.transaction() as session:
-            event_id = store_event(session=session, plaintext=plaintext, event=event)
+        with runtime.db.autocommit() as connection:
+            event_id = store_event(session=connection, plaintext=plaintext, event=event)
     except SQLAlchemyError:
         log.exception("inbox unavailable; WeCom will retry")
         return Response("try again", status=503, mimetype="text/plain")

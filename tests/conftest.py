@@ -148,7 +148,7 @@ def app(settings):
     _empty_database(runtime.db.engine)
     runtime.redis.flushdb()
     yield application
-    runtime.db.engine.dispose()
+    runtime.db.dispose()
 
 
 @pytest.fixture

@@ -25,8 +25,6 @@ from .state import SandboxCorp
 def create_sandbox_app(corp: SandboxCorp) -> Flask:
     """A Flask app serving the emulated WeCom APIs for ``corp``."""
     app = Flask("bot.sandbox")
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
 
     @app.route("/cgi-bin/<path:subpath>", methods=["GET", "POST"])
     def dispatch(subpath: str) -> Response:
@@ -55,6 +53,7 @@ def _dispatch(corp: SandboxCorp, path: str) -> Response:
 def _answer(corp: SandboxCorp, path: str, params: dict[str, str], raw: bytes) -> JsonDict | Response:
     try:
         if path == "gettoken":
+            corp.check_rate(path)
             info = corp.issue_token(params.get("corpid"), params.get("corpsecret"))
             expires_in = max(0, int(info.expires_at - corp.now()))
             return {"errcode": 0, "errmsg": "ok", "access_token": info.token, "expires_in": expires_in}

@@ -8,7 +8,7 @@ from flask import Response
 
 from .apitypes import ApiRequest, route
 from .errors import ApiError
-from .models import JsonDict
+from .models import JsonDict, Member
 
 if TYPE_CHECKING:
     from .state import SandboxCorp
@@ -29,7 +29,7 @@ def user_get(corp: SandboxCorp, req: ApiRequest) -> JsonDict:
     return member.to_api()
 
 
-def _members_of(corp: SandboxCorp, req: ApiRequest) -> list:
+def _members_of(corp: SandboxCorp, req: ApiRequest) -> list[Member]:
     raw = req.args.get("department_id", "1")
     if not raw.isdigit() or int(raw) not in corp.departments:
         raise ApiError(60123)

@@ -109,7 +109,7 @@ def add_msg_template(corp: SandboxCorp, req: ApiRequest) -> JsonDict:
         assignment, fail_list = _single_assignment(corp, body, sender)
     else:
         assignment, fail_list = _group_assignment(corp, body, sender)
-    content = {k: body[k] for k in ("text", "attachments") if k in body}
+    content: JsonDict = {k: body[k] for k in ("text", "attachments") if k in body}
     send = corp.create_group_send(chat_type, sender, content, assignment, fail_list)
     return {"fail_list": fail_list, "msgid": send.msgid}
 

@@ -14,7 +14,6 @@ WELCOME_TTL = 20.0
 # [GAP] the doc does not say what an expired-but-unused welcome_code answers; 41051 is the code
 # WeCom uses once the welcome window is closed for the pair, so it is the plausible default.
 WELCOME_EXPIRED_ERRCODE = 41051
-CUSTOMER_INITIATED_WAYS = frozenset({1, 3, 4, 8, 10})
 
 
 class ContactsMixin(CorpCore):
@@ -176,7 +175,7 @@ class ContactsMixin(CorpCore):
             previous = rel.get(userid)
             half_code_used = bool(previous and previous.half and self._pair_code_used(eid, userid))
             follow = Follow(userid, eid, self.event_time(), add_way, oper, state=state, half=half)
-            if previous is not None and not previous.customer_deleted:
+            if previous is not None:  # a re-add keeps what the member had noted
                 follow.tag_ids, follow.remark, follow.description = previous.tag_ids, previous.remark, \
                     previous.description
             rel[userid] = follow

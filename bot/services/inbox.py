@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
+from bot.services.sql import insert_ignore
 from bot.wecom.callback import WeComEvent
 from models import CallbackEvent, utcnow
 from models.inbox import PENDING_STATUSES, STATUS_FAILED
@@ -13,10 +14,11 @@ from models.inbox import PENDING_STATUSES, STATUS_FAILED
 MAX_ATTEMPTS = 20
 
 
-def store_event(*, session: Session, plaintext: str, event: WeComEvent) -> int | None:
-    """Insert the event unless its dedupe key is known; return the new id or None."""
-    from bot.services.sql import insert_ignore
+def store_event(*, session: Session | Connection, plaintext: str, event: WeComEvent) -> int | None:
+    """Insert the event unless its dedupe key is known; return the new id or None.
 
+    Given an autocommit connection, the row is durable when this returns.
+    """
     return insert_ignore(
         session, CallbackEvent.__table__,
         {

@@ -76,7 +76,7 @@ def app(settings, private_redis):
     application = create_app(replace(settings, REDIS_URL=private_redis.url))
     _empty_database(application.extensions["runtime"].db.engine)
     yield application
-    application.extensions["runtime"].db.engine.dispose()
+    application.extensions["runtime"].db.dispose()
 
 
 def test_redis_stopped_during_a_burst_loses_no_event(org, sandbox, driver, work, db, private_redis):
