@@ -18,6 +18,7 @@ class SandboxServer:
         self.corp = corp
         self.host = host
         self.port = port
+        self.app = create_sandbox_app(corp)  # extra blueprints (the demo console) may be registered before start()
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -31,7 +32,7 @@ class SandboxServer:
     def start(self) -> SandboxServer:
         if self._server is not None:
             return self
-        self._server = make_server(self.host, self.port, create_sandbox_app(self.corp), threaded=True)
+        self._server = make_server(self.host, self.port, self.app, threaded=True)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
                                         name="wecom-sandbox", daemon=True)
         self._thread.start()

@@ -1,0 +1,1 @@
+"""The offline demo: `make run` starts everything against the WeCom sandbox."""
