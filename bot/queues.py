@@ -30,6 +30,16 @@ class Queues:
     def all(self) -> list[Queue]:
         return list(self._queues.values())
 
+    def _is_live(self, job_id: str) -> bool:
+        """True if the job runs, waits for a retry, or really sits in its queue's list."""
+        job = Job.fetch_many([job_id], connection=self.connection)[0]
+        if job is None:
+            return False
+        status = job.get_status(refresh=False)
+        if status == JobStatus.QUEUED:
+            return self.connection.lpos(f"rq:queue:{job.origin}", job_id) is not None
+        return status in LIVE_STATUSES
+
     def retry(self) -> Retry | None:
         if not self.retry_intervals:
             return None
@@ -38,10 +48,8 @@ class Queues:
     def enqueue(self, queue: str, func: str, *args, job_id: str | None = None,
                 skip_if_live: bool = False, **kwargs) -> Job | None:
         """Enqueue func (a dotted path); with skip_if_live, not while a job with job_id is live."""
-        if skip_if_live and job_id is not None:
-            existing = Job.fetch_many([job_id], connection=self.connection)[0]
-            if existing is not None and existing.get_status(refresh=False) in LIVE_STATUSES:
-                return None
+        if skip_if_live and job_id is not None and self._is_live(job_id):
+            return None
         with self.connection.pipeline() as pipe:  # one round trip for the job and its queue entry
             job = self._queues[queue].enqueue_call(
                 func, args=args, kwargs=kwargs, job_id=job_id, retry=self.retry(), pipeline=pipe

