@@ -16,6 +16,9 @@ run: $(STAMP)
 	$(BIN)/python -m bot.demo
 
 test: $(STAMP)
+	@# The browser tests drive Debian's chromium (never a downloaded browser) and need CJK fonts.
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || (apt-get update && apt-get install -y fonts-noto-cjk)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

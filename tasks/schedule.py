@@ -28,6 +28,11 @@ class Periodic:
 
 SCHEDULE: tuple[Periodic, ...] = (
     Periodic("sweep-inbox", "* * * * *", "tasks.sweeper.sweep_inbox"),
+    Periodic("refresh-wecom-media", "17 */6 * * *", "tasks.media.refresh_wecom_media"),
+    # Each store's day is generated at TODO_LOCAL_TIME in its own time zone: the dispatcher runs every
+    # quarter of an hour (zones with :30 / :45 offsets included) and enqueues the stores whose day is due.
+    Periodic("todos-dispatch", "*/15 * * * *", "tasks.todos.dispatch_daily"),
+    Periodic("todos-poll-group-sends", "*/10 * * * *", "tasks.todos.poll_group_sends"),
 )
 
 

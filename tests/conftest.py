@@ -142,6 +142,7 @@ def settings(database_url, redis_url, sandbox_server, tmp_path):
         WECOM_AGENT_SECRET=AGENT_SECRET, WECOM_CONTACT_SECRET=CONTACT_SECRET,
         WECOM_API_BASE=sandbox_server.base_url, SECRET_KEY="s" * 40, API_TOKEN=API_TOKEN,
         JOB_RETRY_INTERVALS=(0, 0, 0), SWEEP_AFTER_SECONDS=0, INSTANCE_PATH=str(tmp_path),
+        HOLDOUT_PERCENT=0,  # every eligible customer gets care unless a test asks for a holdout
     )
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.flows import tier_tags
 from bot.services import contacts, org
 from bot.services.channels import resolve_channel_state
 from bot.wecom.errors import NotExternalContact, WelcomeCodeUsed
@@ -58,6 +59,7 @@ def customer_added(*, session: Session, client, userid: str, external_userid: st
     friendship = contacts.friendship_of(session=session, guide=guide, customer=customer)
     contacts.record_added(friendship, at=at, half=half, state=state, channel=channel, guide=guide,
                           follow=_follow_of(detail, userid))
+    tier_tags.customer_befriended(session=session, customer=customer, friendship=friendship, detail=detail)
 
 
 def customer_edited(*, session: Session, client, userid: str, external_userid: str) -> None:

@@ -14,11 +14,13 @@ from flask import Flask, Response, request
 from werkzeug.datastructures import MultiDict
 
 from . import api_contact, api_directory, api_group, api_message  # noqa: F401  (register routes)
+from . import api_jsapi  # noqa: F401  (register routes)
 from . import ids
 from .apitypes import ROUTES, ApiRequest
 from .core import normalize_path
 from .errors import WRONG_JSON, ApiError
 from .models import CallRecord, JsonDict
+from .oauth import oauth_blueprint
 from .state import SandboxCorp
 
 
@@ -30,6 +32,7 @@ def create_sandbox_app(corp: SandboxCorp) -> Flask:
     def dispatch(subpath: str) -> Response:
         return _dispatch(corp, normalize_path(subpath))
 
+    app.register_blueprint(oauth_blueprint(corp))  # the OAuth2 authorize page (open.weixin.qq.com's part)
     return app
 
 

@@ -11,9 +11,10 @@ import time
 from collections.abc import Callable
 
 from .world_groupsend import GroupSendMixin
+from .world_jsapi import JsapiMixin
 
 
-class SandboxCorp(GroupSendMixin):
+class SandboxCorp(GroupSendMixin, JsapiMixin):
     """The whole emulated corp: directory, customers, tags, groups, messages, media, tokens.
 
     ``secrets`` maps each secret to its app's agentid, or to None for the 客户联系 secret.
@@ -26,6 +27,7 @@ class SandboxCorp(GroupSendMixin):
         self._init_groups()
         self._init_messages()
         self._init_groupsend()
+        self._init_jsapi()
 
     def __repr__(self) -> str:
         return (f"SandboxCorp({self.corp_id!r}, members={len(self.members)}, "

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.rules.membership import friendship_status, is_active
+from bot.services.tiers import purchase_view
 from models import Channel, Customer, Friendship, GroupChat, GroupMember, Guide
 
 
@@ -28,6 +29,7 @@ def customer_view(*, session: Session, external_userid: str) -> dict | None:
         "birthday": customer.birthday.isoformat() if customer.birthday else None,
         "friendships": [_friendship_view(f) for f in sorted(customer.friendships, key=lambda f: f.id)],
         "groups": _groups_view(session, customer),
+        **purchase_view(session=session, customer_id=customer.id),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from handlers.events import chat, contact, tag  # noqa: F401  (registers the handlers)
+from handlers.events import card  # noqa: F401  (registers the card-click handler)
 from handlers.events.registry import handler_for
 from bot.services.inbox import record_failure
 from bot.wecom.callback import event_from_xml

@@ -1,0 +1,206 @@
+"""Daily to-do generation benchmark on PostgreSQL, beside one bare aggregate over the same orders.
+
+Bulk-loads (generate_series, set-based SQL) 1,000,000 customers, 3,000,000 orders, 10,000 guides in
+1,000 stores, their friendships, day-merged purchases and purchase summaries, 200,000 add-to-cart
+events, SKU usage cycles, the default cadences and a few materials. Then, in a fresh process each
+(so its peak RSS is its own), generates two days for every store: the first day on an empty to-do
+table (every touch currently in a window is created at once) and the next day (the steady state).
+Prints each time, its ratio to the bare aggregate, and the peak RSS of the generating process.
+
+    .venv/bin/python -m bench.todos_bench                   # the full size
+    .venv/bin/python -m bench.todos_bench --scale 0.1       # a tenth
+    .venv/bin/python -m bench.todos_bench --keep URL        # reuse a loaded database (no load)
+
+Targets: generation <= 120 s, ratio <= 4, peak RSS <= 500 MB.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+
+import psycopg
+
+from bench.common import ROOT, fresh_postgres
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+CATEGORIES = ["外套", "衬衫", "裤装", "连衣裙", "针织衫", "半身裙", "鞋履", "包袋", "面膜", "护肤"]
+AGGREGATE = ("SELECT count(*) FROM (SELECT customer_id, count(*), sum(amount), max(purchase_day) "
+             "FROM purchase_order GROUP BY customer_id) per_customer")
+
+
+def load_sql(customers: int, orders: int, guides: int, carts: int) -> list[str]:
+    """The set-based statements that fill a migrated database."""
+    stores = guides // 10
+    surnames = "ARRAY[" + ",".join(f"'{s}'" for s in SURNAMES) + "]"
+    categories = "ARRAY[" + ",".join(f"'{c}'" for c in CATEGORIES) + "]"
+    return [
+        "SELECT setseed(0.42)",
+        f"""INSERT INTO store (id, code, name, region, timezone, created_at)
+            SELECT s, 'S' || lpad(s::text, 5, '0'), '门店' || s, '华东', 'Asia/Shanghai', now()
+            FROM generate_series(1, {stores}) s""",
+        f"""INSERT INTO guide (id, userid, name, store_id, role, active, created_at)
+            SELECT g, 'g' || g, '导购' || g, 1 + (g - 1) / 10, 'guide', true, now() FROM generate_series(1, {guides}) g""",
+        f"""INSERT INTO customer (id, external_userid, name, gender, type, birthday, created_at, updated_at)
+            SELECT c, 'wm' || c, ({surnames})[1 + c % 20] || CASE WHEN c % 2 = 0 THEN '女士' ELSE '先生' END,
+                   CASE WHEN c % 2 = 0 THEN 2 ELSE 1 END, 1,
+                   CASE WHEN c % 5 = 0 THEN NULL ELSE date '1960-01-01' + (random() * 16000)::int END, now(), now()
+            FROM generate_series(1, {customers}) c""",
+        f"""INSERT INTO friendship (guide_id, customer_id, store_id, half, first_added_at, added_at,
+                                    deleted_by_customer_at, deleted_by_transfer, add_count, updated_at)
+            SELECT 1 + c % {guides}, c, 1 + (c % {guides}) / 10, false, t, t,
+                   CASE WHEN c % 33 = 0 THEN t + interval '10 days' END, false, 1, now()
+            FROM (SELECT c, now() - random() * interval '700 days' AS t FROM generate_series(1, {customers}) c) f""",
+        f"""INSERT INTO purchase_order (store_id, order_no, customer_id, status, amount, refunded_amount, paid_at,
+                                        purchase_day, created_at, updated_at)
+            SELECT 1 + (cid % {guides}) / 10, 'O' || o, cid, CASE WHEN o % 20 = 0 THEN 'refunded' ELSE 'paid' END,
+                   amount, CASE WHEN o % 20 = 0 THEN amount ELSE 0 END,
+                   (day + time '10:00') AT TIME ZONE 'Asia/Shanghai', day, now(), now()
+            FROM (SELECT o, 1 + floor(random() * {customers})::int AS cid,
+                         current_date - floor(random() * 540)::int AS day, (50 + floor(random() * 2000))::int * 100 AS amount
+                  FROM generate_series(1, {orders}) o) src""",
+        f"""INSERT INTO order_item (order_id, line_no, sku, name, category, quantity, unit_price)
+            SELECT id, 1, 'SKU' || (id % 200), ({categories})[1 + (id % 200) % 10] || (id % 200),
+                   ({categories})[1 + (id % 200) % 10], 1 + (id % 3 = 0)::int, amount / (1 + (id % 3 = 0)::int)
+            FROM purchase_order""",
+        """INSERT INTO purchase_day (customer_id, day, order_count, amount, first_paid_at)
+           SELECT customer_id, purchase_day, count(*), sum(amount - refunded_amount), min(paid_at)
+           FROM purchase_order WHERE status <> 'refunded' GROUP BY customer_id, purchase_day""",
+        """INSERT INTO customer_purchase (customer_id, purchase_count, order_count, lifetime_amount, first_purchase_at,
+                                          last_purchase_at, first_purchase_day, last_purchase_day, tier,
+                                          tag_sync_version, tag_synced_version, updated_at)
+           SELECT customer_id, count(*), sum(order_count), sum(amount), min(first_paid_at), max(first_paid_at),
+                  min(day), max(day),
+                  CASE count(*) WHEN 1 THEN 'first' WHEN 2 THEN 'second' ELSE 'third_plus' END, 0, 0, now()
+           FROM purchase_day GROUP BY customer_id""",
+        f"""INSERT INTO commerce_event (event_id, kind, customer_id, sku, occurred_at, occurred_on, payload, created_at)
+            SELECT 'cart-' || e, 'add_to_cart', 1 + floor(random() * {customers})::int, 'SKU' || (e % 200),
+                   (d + time '20:00') AT TIME ZONE 'Asia/Shanghai', d, '{{}}', now()
+            FROM (SELECT e, current_date - floor(random() * 14)::int AS d FROM generate_series(1, {carts}) e) src""",
+        """INSERT INTO replenish_cycle (sku, name, cycle_days, updated_at)
+           SELECT 'SKU' || s, '面膜' || s, 20 + s, now() FROM generate_series(8, 198, 10) s""",
+        "SELECT setval(pg_get_serial_sequence('store', 'id'), (SELECT max(id) FROM store))",
+        "SELECT setval(pg_get_serial_sequence('guide', 'id'), (SELECT max(id) FROM guide))",
+        "SELECT setval(pg_get_serial_sequence('customer', 'id'), (SELECT max(id) FROM customer))",
+    ]
+
+
+def load(url: str, scale: float) -> None:
+    customers, orders = int(1_000_000 * scale), int(3_000_000 * scale)
+    guides, carts = max(10, int(10_000 * scale) // 10 * 10), int(200_000 * scale)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SET synchronous_commit = off")
+        conn.execute("SET maintenance_work_mem = '512MB'")
+        for statement in load_sql(customers, orders, guides, carts):
+            started = time.perf_counter()
+            conn.execute(statement)
+            print(f"  {statement.split()[0].lower()} {statement.split()[2] if ' INTO ' in statement else '':<18} "
+                  f"{time.perf_counter() - started:6.1f} s", flush=True)
+        conn.execute("VACUUM ANALYZE")
+    _seed_rules_and_materials(url)
+
+
+def _seed_rules_and_materials(url: str) -> None:
+    """The default cadences and a handful of HQ materials, through the services."""
+    from bot.db import Database
+    from bot.services.todos_cadences import seed_defaults
+    from content_library.catalogue import save_material
+    from content_library.forms import MaterialForm
+
+    db = Database(url)
+    with db.transaction() as session:
+        seed_defaults(session=session)
+        for n, occasion in enumerate(["after_sales", "new_arrival", "recall", "birthday", "replenishment"] * 4):
+            save_material(session=session, form=MaterialForm(
+                kind="link", title=f"{occasion} 素材 {n}", link_url=f"https://shop.example.com/m/{n}",
+                tags={"occasion": [occasion], "category": [CATEGORIES[n % len(CATEGORIES)]]}))
+    db.dispose()
+
+
+def aggregate_seconds(url: str, repeats: int = 3) -> float:
+    """The best of a few runs of one bare aggregate over every order."""
+    best = float("inf")
+    with psycopg.connect(url) as conn:
+        for _ in range(repeats):
+            started = time.perf_counter()
+            conn.execute(AGGREGATE).fetchone()
+            best = min(best, time.perf_counter() - started)
+    return best
+
+
+def generate_in_this_process(url: str, day: str) -> dict:
+    """One day's generation for every store (one time zone), timed; with this process's peak RSS."""
+    from bot.db import Database
+    from bot.services.todos import Policy, generate, stores_by_timezone
+
+    db = Database(url)
+    phases: dict[str, float] = {}
+    last = time.perf_counter()
+
+    def progress(label: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        phases[label] = round(now - last, 2)
+        last = now
+
+    started = time.perf_counter()
+    with db.transaction() as session:
+        groups = stores_by_timezone(session=session)
+        outcome = None
+        for tz, store_ids in groups.items():
+            outcome = generate(session=session, on=date.fromisoformat(day), store_ids=store_ids, tz=tz,
+                               policy=Policy(), progress=progress)
+    seconds = time.perf_counter() - started
+    db.dispose()
+    return {"seconds": seconds, "created": outcome.created, "carried": outcome.carried,
+            "rendered": outcome.rendered, "listed": sum(outcome.listed.values()), "phases": phases,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def generate_in_child(url: str, day: date) -> dict:
+    out = subprocess.run([sys.executable, "-m", "bench.todos_bench", "--generate", url, day.isoformat()],
+                         cwd=ROOT, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def report(url: str) -> None:
+    with psycopg.connect(url) as conn:
+        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("customer", "purchase_order", "guide", "store", "friendship", "commerce_event")}
+    print("rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
+    aggregate = aggregate_seconds(url)
+    print(f"bare aggregate over {counts['purchase_order']:,} orders: {aggregate:.2f} s")
+    today = date.today()
+    for label, day in (("first day (empty to-do table)", today), ("next day (steady state)", today + timedelta(1))):
+        result = generate_in_child(url, day)
+        print(f"{label}: {result['seconds']:.2f} s  ratio {result['seconds'] / aggregate:.2f}  "
+              f"peak RSS {result['peak_rss_mb']:.0f} MB  created {result['created']:,}  "
+              f"listed {result['listed']:,}  carried {result['carried']:,}  phases {result['phases']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M customers, 3M orders, 10k guides")
+    parser.add_argument("--keep", metavar="URL", help="use this already loaded database")
+    parser.add_argument("--generate", nargs=2, metavar=("URL", "DAY"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.generate:
+        print(json.dumps(generate_in_this_process(*args.generate)))
+        return
+    if args.keep:
+        report(args.keep)
+        return
+    with fresh_postgres("todos_bench") as url:
+        started = time.perf_counter()
+        print(f"loading scale {args.scale} into {url.rsplit('/', 1)[1]}", flush=True)
+        load(url, args.scale)
+        print(f"loaded in {time.perf_counter() - started:.0f} s", flush=True)
+        report(url)
+
+
+if __name__ == "__main__":
+    main()

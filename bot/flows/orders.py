@@ -1,0 +1,18 @@
+"""Order intake flow: store a batch, then let the WeCom tier tags follow the tiers it moved."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from sqlalchemy.orm import Session
+
+from bot.flows import tag_queue
+from bot.flows.credit import credit_orders
+from bot.services import orders
+
+
+def receive_orders(*, session: Session, raw_orders: Sequence[Any], secret_key: str) -> orders.IngestResult:
+    """Validate and store orders; enqueue tag jobs (after commit) for customers whose tier changed."""
+    result = orders.ingest(session=session, raw_orders=raw_orders, secret_key=secret_key)
+    tag_queue.request_after_commit(session, result.tier_changed)
+    credit_orders(session=session, outcomes=result.outcomes)   # issue 7: attribution of the new orders
+    return result

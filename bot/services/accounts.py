@@ -1,0 +1,102 @@
+"""Who is signed in: HQ password accounts and the principal (role and scope) of a web session."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from models import Guide, HqUser, Store, utcnow
+
+KIND_MEMBER = "member"
+KIND_HQ_USER = "hq_user"
+MIN_PASSWORD_LENGTH = 8
+
+
+class AccountError(ValueError):
+    """The account cannot be created or changed as asked."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in person: their role and what they may see."""
+
+    kind: str
+    id: int
+    role: str
+    name: str
+    guide_id: int | None = None
+    store_id: int | None = None
+    store_name: str | None = None
+
+
+def create_hq_user(*, session: Session, username: str, password: str, display_name: str = "") -> HqUser:
+    """Create an HQ account with a salted password hash."""
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise AccountError("username must be 1-64 characters")
+    if session.scalars(select(HqUser).where(HqUser.username == username)).one_or_none():
+        raise AccountError(f"user {username!r} already exists")
+    user = HqUser(username=username, display_name=display_name or username,
+                  password_hash=_hash(password), active=True)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(*, session: Session, username: str, password: str) -> HqUser:
+    """Replace an HQ account's password."""
+    user = session.scalars(select(HqUser).where(HqUser.username == username)).one_or_none()
+    if user is None:
+        raise AccountError(f"no user {username!r}")
+    user.password_hash = _hash(password)
+    return user
+
+
+def authenticate(*, session: Session, username: str, password: str) -> HqUser | None:
+    """Return the active HQ account matching username and password, else None."""
+    user = session.scalars(select(HqUser).where(HqUser.username == username.strip())).one_or_none()
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def member_for_userid(*, session: Session, userid: str) -> Guide | None:
+    """Return the active guide / manager / HQ member with this WeCom userid."""
+    guide = session.scalars(select(Guide).where(Guide.userid == userid)).one_or_none()
+    return guide if guide is not None and guide.active else None
+
+
+def load_principal(*, session: Session, kind: str, ident: int) -> Principal | None:
+    """Rebuild the principal of a session from the database (None if disabled or gone)."""
+    if kind == KIND_HQ_USER:
+        user = session.get(HqUser, ident)
+        if user is None or not user.active:
+            return None
+        return Principal(KIND_HQ_USER, user.id, "hq", user.display_name or user.username)
+    if kind != KIND_MEMBER:
+        return None
+    guide = session.get(Guide, ident)
+    if guide is None or not guide.active:
+        return None
+    store: Store | None = guide.store
+    return Principal(KIND_MEMBER, guide.id, guide.role, guide.name or guide.userid, guide_id=guide.id,
+                     store_id=guide.store_id, store_name=store.name if store else None)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    # Checked when the username is unknown, so that a wrong username costs as much as a wrong password.
+    return generate_password_hash("not-a-real-password")
+
+
+def _hash(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    return generate_password_hash(password)

@@ -1,0 +1,237 @@
+"""Order intake: validate a batch, then store it with a handful of set-based statements.
+
+Idempotent on (store, order_no): the unique key is in the database, new orders are inserted with
+ON CONFLICT DO NOTHING, and an existing order only changes when its state moves forward (a refund).
+A bad order is reported and skipped; it never sinks the batch.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Sequence
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.rules.order_input import OrderInput, mobile_hash, parse_order
+from bot.rules.purchases import is_later_state, purchase_day_of
+from bot.services import tiers
+from bot.services.bulk import among, insert_rows, update_rows
+from models import Customer, CustomerMobile, Guide, Order, OrderItem, Store, utcnow
+
+CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
+ORDERS = Order.__table__
+ITEMS = OrderItem.__table__
+
+
+@dataclass
+class Outcome:
+    """What became of one order of the batch."""
+
+    index: int
+    order_no: str | None
+    store_code: str | None
+    result: str
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        out = {"index": self.index, "order_no": self.order_no, "store_code": self.store_code, "result": self.result}
+        if self.errors:
+            out["errors"] = self.errors
+        return out
+
+
+@dataclass
+class IngestResult:
+    outcomes: list[Outcome]
+    tier_changed: set[int]  # customers whose tier moved: their WeCom tags must follow
+
+    def count(self, result: str) -> int:
+        return sum(1 for o in self.outcomes if o.result == result)
+
+    def summary(self) -> dict[str, int]:
+        return {name: self.count(name) for name in (CREATED, UPDATED, UNCHANGED, REJECTED)}
+
+
+@dataclass
+class _Pending:
+    order: OrderInput
+    indexes: list[int]
+    store_id: int = 0
+    timezone: str = "Asia/Shanghai"
+
+
+def _label(raw: Any, name: str) -> str | None:
+    value = raw.get(name) if isinstance(raw, dict) else None
+    return str(value)[:64] if value not in (None, "") else None
+
+
+def _collect(raw_orders: Sequence[Any], outcomes: list[Outcome | None]) -> dict[tuple[str, str], _Pending]:
+    """Parse every order; merge repeats of one key in the batch into its most advanced state."""
+    pending: dict[tuple[str, str], _Pending] = {}
+    for index, raw in enumerate(raw_orders):
+        order, errors = parse_order(raw)
+        if order is None:
+            outcomes[index] = Outcome(index, _label(raw, "order_no"), _label(raw, "store_code"), REJECTED, errors)
+            continue
+        seen = pending.get(order.key)
+        if seen is None:
+            pending[order.key] = _Pending(order, [index])
+            continue
+        seen.indexes.append(index)
+        if is_later_state(seen.order.status, seen.order.refunded_amount, order.status, order.refunded_amount):
+            seen.order.status, seen.order.refunded_amount = order.status, order.refunded_amount
+    return pending
+
+
+def _attach_stores(session: Session, pending: dict, outcomes: list[Outcome | None]) -> None:
+    codes = sorted({key[0] for key in pending})
+    stores = {s.code: s for s in session.execute(select(Store.id, Store.code, Store.timezone)
+                                                  .where(among(session, Store.code, codes)))} if codes else {}
+    for key in list(pending):
+        store = stores.get(key[0])
+        if store is None:
+            for index in pending.pop(key).indexes:
+                outcomes[index] = Outcome(index, key[1], key[0], REJECTED, [f"unknown store_code {key[0]!r}"])
+            continue
+        pending[key].store_id, pending[key].timezone = store.id, store.timezone or "Asia/Shanghai"
+
+
+def _lookup(session: Session, column, key_column, values: set[str]) -> dict[str, int]:
+    if not values:
+        return {}
+    rows = session.execute(select(key_column, column).where(among(session, key_column, sorted(values)))
+                           .order_by(column))
+    out: dict[str, int] = {}
+    for key, value in rows:
+        out.setdefault(key, value)  # the oldest customer wins when a unionid or mobile is shared
+    return out
+
+
+def resolve_customers(session: Session, orders: list[OrderInput], hashes: dict[int, str]) -> dict[int, int]:
+    """Map id(order) -> customer id, by external_userid, then unionid, then mobile hash."""
+    by_eid = _lookup(session, Customer.id, Customer.external_userid, {o.external_userid for o in orders
+                                                                       if o.external_userid})
+    by_union = _lookup(session, Customer.id, Customer.unionid, {o.unionid for o in orders if o.unionid})
+    by_mobile = _lookup(session, CustomerMobile.customer_id, CustomerMobile.mobile_hash, set(hashes.values()))
+    out: dict[int, int] = {}
+    for order in orders:
+        customer_id = (by_eid.get(order.external_userid or "") or by_union.get(order.unionid or "")
+                       or by_mobile.get(hashes.get(id(order), "")))
+        if customer_id:
+            out[id(order)] = customer_id
+    return out
+
+
+def _existing(session: Session, keys: Sequence[tuple[int, str]]) -> dict[tuple[int, str], Any]:
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(Order.id, Order.store_id, Order.order_no, Order.status, Order.amount, Order.refunded_amount,
+               Order.customer_id, Order.purchase_day)
+        .where(among(session, Order.order_no, sorted({k[1] for k in keys})),
+               among(session, Order.store_id, sorted({k[0] for k in keys})))
+    )
+    wanted = set(keys)
+    return {(r.store_id, r.order_no): r for r in rows if (r.store_id, r.order_no) in wanted}
+
+
+def _order_row(p: _Pending, customer_id: int | None, guide_id: int | None, mobile: str | None, now) -> dict:
+    o = p.order
+    return {
+        "store_id": p.store_id, "order_no": o.order_no, "customer_id": customer_id,
+        "external_userid": o.external_userid, "unionid": o.unionid, "mobile_hash": mobile,
+        "guide_id": guide_id, "guide_userid": o.guide_userid, "status": o.status, "amount": o.amount,
+        "refunded_amount": o.refunded_amount, "paid_at": o.paid_at,
+        "purchase_day": purchase_day_of(o.paid_at, p.timezone), "created_at": now, "updated_at": now,
+    }
+
+
+def _insert_orders(session: Session, rows: list[dict]) -> dict[tuple[int, str], int]:
+    if not rows:
+        return {}
+    inserted = insert_rows(session, ORDERS, rows, conflict=["store_id", "order_no"],
+                           returning=["id", "store_id", "order_no"])
+    return {(store_id, order_no): order_id for order_id, store_id, order_no in inserted}
+
+
+def _insert_items(session: Session, created: dict[tuple[int, str], int], pending: dict) -> None:
+    rows = [
+        {"order_id": order_id, "line_no": line, "sku": item.sku, "name": item.name, "category": item.category,
+         "quantity": item.quantity, "unit_price": item.unit_price}
+        for p in pending.values() if (order_id := created.get((p.store_id, p.order.order_no)))
+        for line, item in enumerate(p.order.items, start=1)
+    ]
+    insert_rows(session, ITEMS, rows)
+
+
+def _store(session: Session, pending: dict, outcomes: list, secret_key: str) -> set[tuple[int, date]]:
+    """Insert new orders and items, move existing ones forward; return the (customer, day) pairs touched."""
+    now = utcnow()
+    guides = _lookup(session, Guide.id, Guide.userid, {p.order.guide_userid for p in pending.values()
+                                                       if p.order.guide_userid})
+    hashes = {id(p.order): mobile_hash(secret_key, p.order.mobile) for p in pending.values() if p.order.mobile}
+    customers = resolve_customers(session, [p.order for p in pending.values()], hashes)
+    by_key = {(p.store_id, p.order.order_no): p for p in pending.values()}
+    existing = _existing(session, list(by_key))
+    new_rows = {key: _order_row(p, customers.get(id(p.order)), guides.get(p.order.guide_userid or ""),
+                                hashes.get(id(p.order)), now) for key, p in by_key.items() if key not in existing}
+    created = _insert_orders(session, list(new_rows.values()))
+    _insert_items(session, created, pending)
+    raced = [k for k in by_key if k not in existing and k not in created]  # inserted meanwhile by another batch
+    existing.update(_existing(session, raced))
+    touched = {(new_rows[k]["customer_id"], new_rows[k]["purchase_day"]) for k in created
+               if new_rows[k]["customer_id"]}
+    updates = []
+    for key, p in by_key.items():
+        errors: list[str] = []
+        if key in created:
+            result = CREATED
+        else:
+            row = existing[key]
+            moved = is_later_state(row.status, row.refunded_amount, p.order.status, p.order.refunded_amount)
+            result = UPDATED if moved else UNCHANGED
+            if p.order.amount != row.amount:  # an order's amount never changes; a refund says how much
+                result, moved = REJECTED, False
+                errors = [f"amount differs from the order already received ({row.amount} fen)"]
+            if moved:
+                updates.append({"id": row.id, "status": p.order.status,
+                                "refunded_amount": p.order.refunded_amount, "updated_at": now})
+                if row.customer_id:
+                    touched.add((row.customer_id, row.purchase_day))
+        for index in p.indexes:
+            outcomes[index] = Outcome(index, p.order.order_no, p.order.store_code, result, errors)
+    update_rows(session, ORDERS, "id", updates)
+    return touched
+
+
+def ingest(*, session: Session, raw_orders: Sequence[Any], secret_key: str) -> IngestResult:
+    """Validate and store a batch of orders; recompute the tiers of the customers it touched."""
+    outcomes: list[Outcome | None] = [None] * len(raw_orders)
+    pending = _collect(raw_orders, outcomes)
+    _attach_stores(session, pending, outcomes)
+    touched = _store(session, pending, outcomes, secret_key) if pending else set()
+    changed = tiers.recompute(session=session, customer_ids={c for c, _ in touched}, touched=touched)
+    return IngestResult([o for o in outcomes if o is not None], changed)
+
+
+def match_pending_orders(*, session: Session, customer: Customer, mobile_hashes: set[str]) -> int:
+    """Give the customer the unmatched orders that name them (external_userid, unionid or mobile)."""
+    conditions = [Order.external_userid == customer.external_userid]
+    if customer.unionid:
+        conditions.append(Order.unionid == customer.unionid)
+    if mobile_hashes:
+        conditions.append(Order.mobile_hash.in_(mobile_hashes))
+    result = session.execute(
+        update(Order).where(Order.customer_id.is_(None), or_(*conditions))
+        .values(customer_id=customer.id, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def remember_mobiles(*, session: Session, customer_id: int, mobile_hashes: set[str]) -> None:
+    """Record the customer's mobile hashes (idempotent)."""
+    insert_rows(session, CustomerMobile.__table__, [
+        {"customer_id": customer_id, "mobile_hash": h, "created_at": utcnow()} for h in sorted(mobile_hashes)
+    ], conflict=["customer_id", "mobile_hash"])

@@ -1,0 +1,191 @@
+"""Set-based candidate queries: one SELECT per rule, the same semantics as bot.rules.cadence.
+
+Each rule becomes a SELECT of (customer_id, anchor, expires_on) with its constants; the day's
+bounds come from the pure rules (reference_range, birthday_matches), so no query depends on a
+dialect's calendar functions except `date_add`, compiled for PostgreSQL and SQLite below.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import Date, Integer, and_, exists, extract, func, literal, null, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement, Select
+
+from bot.rules.cadence import (BIRTHDAY_TRIGGERS, REPLENISH_LOOKBACK_DAYS, Cadence, birthday_matches,
+                               reference_range)
+from models import CommerceEvent, Customer, CustomerPurchase, Order, OrderItem, ReplenishCycle
+
+P = CustomerPurchase.__table__
+C = Customer.__table__
+O = Order.__table__
+I = OrderItem.__table__
+E = CommerceEvent.__table__
+R = ReplenishCycle.__table__
+
+
+class date_add(FunctionElement):
+    """A date plus a whole number of days, on PostgreSQL and SQLite."""
+
+    type = Date()
+    inherit_cache = True
+    name = "date_add"
+
+
+@compiles(date_add)
+def _date_add_default(element, compiler, **kw) -> str:
+    day, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(CAST({day} AS DATE) + CAST({days} AS INTEGER))"
+
+
+@compiles(date_add, "sqlite")
+def _date_add_sqlite(element, compiler, **kw) -> str:
+    day, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"date({day}, printf('%+d days', {days}))"
+
+
+def _day(value: date) -> ColumnElement:
+    return literal(value, Date)
+
+
+def counted(order=O) -> ColumnElement:
+    """An order that counts as a purchase (bot.rules.purchases.counts_as_purchase)."""
+    return and_(order.c.status != "refunded",
+                or_(order.c.amount <= 0, order.c.refunded_amount < order.c.amount))
+
+
+def _tier_filter(rule: Cadence, tier: ColumnElement) -> list[ColumnElement]:
+    return [tier.in_(sorted(rule.tiers))] if rule.tiers else []
+
+
+def _purchase_ref(rule: Cadence):
+    return P.c.first_purchase_day if rule.trigger == "first_purchase" else P.c.last_purchase_day
+
+
+def _single_item() -> ColumnElement:
+    quantity = (select(func.sum(I.c.quantity)).select_from(O.join(I, I.c.order_id == O.c.id))
+                .where(O.c.customer_id == P.c.customer_id, O.c.purchase_day == P.c.last_purchase_day, counted())
+                .scalar_subquery())
+    return quantity == 1
+
+
+def purchase_selects(rule: Cadence, on: date) -> list[Select]:
+    """Touches anchored on a purchase day (lifecycle, custom revisits, single-item buyers)."""
+    ref = _purchase_ref(rule)
+    out = []
+    for offset in rule.touches():
+        earliest, latest = reference_range(on, rule, offset)
+        where = [ref.between(_day(earliest), _day(latest)), *_tier_filter(rule, P.c.tier)]
+        if rule.trigger == "single_item":
+            where.append(_single_item())
+        out.append(select(P.c.customer_id.label("customer_id"), date_add(ref, offset).label("anchor"),
+                          date_add(ref, offset + rule.window_end).label("expires_on")).where(*where))
+    return out
+
+
+def cart_selects(rule: Cadence, on: date) -> list[Select]:
+    """Touches anchored on the latest add-to-cart day, when nothing was bought since."""
+    later_cart = E.alias("later_cart")
+    later = exists().where(later_cart.c.customer_id == E.c.customer_id, later_cart.c.kind == "add_to_cart",
+                           later_cart.c.occurred_on > E.c.occurred_on, later_cart.c.occurred_on <= _day(on))
+    out = []
+    for offset in rule.touches():
+        earliest, latest = reference_range(on, rule, offset)
+        stmt = (select(E.c.customer_id.label("customer_id"), date_add(E.c.occurred_on, offset).label("anchor"),
+                       date_add(E.c.occurred_on, offset + rule.window_end).label("expires_on"))
+                .select_from(E.outerjoin(P, P.c.customer_id == E.c.customer_id))
+                .where(E.c.kind == "add_to_cart", E.c.occurred_on.between(_day(earliest), _day(latest)), ~later,
+                       or_(P.c.last_purchase_day.is_(None), P.c.last_purchase_day < E.c.occurred_on),
+                       *_tier_filter(rule, func.coalesce(P.c.tier, "none")))
+                .distinct())
+        out.append(stmt)
+    return out
+
+
+def runouts(on: date):
+    """(customer_id, runout day) of each consumable's latest purchase within the look-back (a subquery)."""
+    o2, i2 = O.alias("o2"), I.alias("i2")
+    rebought = exists().select_from(o2.join(i2, i2.c.order_id == o2.c.id)).where(
+        o2.c.customer_id == O.c.customer_id, i2.c.sku == I.c.sku, o2.c.purchase_day > O.c.purchase_day,
+        o2.c.purchase_day <= _day(on), counted(o2))
+    runout = date_add(O.c.purchase_day, R.c.cycle_days * func.sum(I.c.quantity))
+    return (select(O.c.customer_id.label("customer_id"), runout.label("runout"))
+            .select_from(O.join(I, I.c.order_id == O.c.id).join(R, R.c.sku == I.c.sku))
+            .where(O.c.customer_id.is_not(None), counted(),
+                   O.c.purchase_day.between(_day(on - timedelta(days=REPLENISH_LOOKBACK_DAYS)), _day(on)),
+                   ~rebought)
+            .group_by(O.c.customer_id, O.c.purchase_day, I.c.sku, R.c.cycle_days)
+            .subquery("runouts"))
+
+
+def replenish_selects(rule: Cadence, on: date) -> list[Select]:
+    """Touches anchored on the day a consumable runs out (per-SKU usage cycle x quantity)."""
+    due = runouts(on)
+    out = []
+    for offset in rule.touches():
+        earliest, latest = reference_range(on, rule, offset)
+        out.append(select(due.c.customer_id.label("customer_id"), date_add(due.c.runout, offset).label("anchor"),
+                          date_add(due.c.runout, offset + rule.window_end).label("expires_on"))
+                   .select_from(due.outerjoin(P, P.c.customer_id == due.c.customer_id))
+                   .where(due.c.runout.between(_day(earliest), _day(latest)),
+                          *_tier_filter(rule, func.coalesce(P.c.tier, "none")))
+                   .distinct())
+    return out
+
+
+def birthday_selects(rule: Cadence, on: date) -> list[Select]:
+    """Touches of the birthday ritual: one SELECT per birthday month (and days) due today."""
+    out = []
+    for match in birthday_matches(rule, on):
+        where = [C.c.birthday.is_not(None), extract("month", C.c.birthday) == match.month,
+                 *_tier_filter(rule, func.coalesce(P.c.tier, "none"))]
+        if match.days is not None:
+            where.append(extract("day", C.c.birthday).in_(match.days))
+        expires = match.anchor + timedelta(days=rule.window_end)
+        out.append(select(C.c.id.label("customer_id"), _day(match.anchor).label("anchor"),
+                          _day(expires).label("expires_on"))
+                   .select_from(C.outerjoin(P, P.c.customer_id == C.c.id)).where(*where))
+    return out
+
+
+def rule_selects(rule: Cadence, on: date) -> list[Select]:
+    """The candidate SELECTs of one rule on a day (none when disabled)."""
+    if not rule.enabled:
+        return []
+    if rule.trigger in BIRTHDAY_TRIGGERS:
+        return birthday_selects(rule, on)
+    if rule.trigger == "cart_no_order":
+        return cart_selects(rule, on)
+    if rule.trigger == "replenish_due":
+        return replenish_selects(rule, on)
+    return purchase_selects(rule, on)
+
+
+def with_constants(stmt: Select, rule_id: int, rank: int, priority: int) -> Select:
+    """Add the rule's id, rank (tie-break order) and priority as constant columns."""
+    return stmt.add_columns(literal(rule_id, Integer).label("rule_id"), literal(rank, Integer).label("rank"),
+                            literal(priority, Integer).label("priority"))
+
+
+def no_rows() -> Select:
+    """A SELECT of the candidate shape that returns nothing (no rule is due)."""
+    return select(literal(0, Integer).label("customer_id"), null().label("anchor"), null().label("expires_on"),
+                  literal(0, Integer).label("rule_id"), literal(0, Integer).label("rank"),
+                  literal(0, Integer).label("priority")).where(literal(1, Integer) == 0)
+
+
+def active_friendship(f) -> ColumnElement:
+    """A friendship that is on: the SQL of bot.rules.membership.is_active(added_at, both deletions)."""
+    return and_(f.c.added_at.is_not(None),
+                or_(f.c.deleted_by_guide_at.is_(None), f.c.added_at > f.c.deleted_by_guide_at),
+                or_(f.c.deleted_by_customer_at.is_(None), f.c.added_at > f.c.deleted_by_customer_at))
+
+
+def is_owner(f, friendship_table, guide_table) -> ColumnElement:
+    """No earlier active friendship of the customer with an active member (bot.rules.cadence.owner_of)."""
+    f2, g2 = friendship_table.alias("f_other"), guide_table.alias("g_other")
+    mine = func.coalesce(f.c.first_added_at, f.c.added_at)
+    theirs = func.coalesce(f2.c.first_added_at, f2.c.added_at)
+    return ~exists().select_from(f2.join(g2, g2.c.id == f2.c.guide_id)).where(
+        f2.c.customer_id == f.c.customer_id, f2.c.id != f.c.id, g2.c.active.is_(True), active_friendship(f2),
+        or_(theirs < mine, and_(theirs == mine, f2.c.id < f.c.id)))

@@ -1,0 +1,66 @@
+"""Selection for the daily cards: the best materials for one customer of one store on a date."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.rules.content_selection import CustomerFacts, PurchaseFacts, Ranked, rank
+from content_library.catalogue import facts_of, list_materials
+from content_library.purchases import purchase_facts
+from models import Customer, Material, MaterialSend, Store
+
+
+@dataclass(frozen=True)
+class Selected:
+    material: Material
+    ranked: Ranked
+
+
+def customer_facts(*, session: Session, customer: Customer, store: Store | None,
+                   purchases: PurchaseFacts | None = None, tier: str | None = None) -> CustomerFacts:
+    """The customer as the rules see them; purchases come from the order tables unless given."""
+    if purchases is None:
+        purchases, stored_tier = purchase_facts(session=session, customer_id=customer.id)
+        tier = tier or stored_tier
+    sent = frozenset(session.scalars(
+        select(MaterialSend.material_id).where(MaterialSend.customer_id == customer.id).distinct()))
+    return CustomerFacts(
+        customer_id=customer.id, store_id=store.id if store else None, region=store.region if store else None,
+        tier=tier or "none", purchases=purchases, birthday=customer.birthday, sent_material_ids=sent,
+    )
+
+
+def select_materials(*, session: Session, customer: Customer, store: Store | None, on: date,
+                     occasion: str | None = None, limit: int = 5,
+                     purchases: PurchaseFacts | None = None, tier: str | None = None) -> list[Selected]:
+    """The best materials for the customer, best first: enabled, valid, in scope, not sent before."""
+    facts = customer_facts(session=session, customer=customer, store=store, purchases=purchases, tier=tier)
+    materials = {m.id: m for m in list_materials(session=session) if m.enabled}
+    ranked = rank([facts_of(m) for m in materials.values()], facts, on, requested=occasion, limit=limit)
+    return [Selected(materials[r.material_id], r) for r in ranked]
+
+
+def customer_facts_many(*, session: Session, customers: list[Customer],
+                        stores: dict[int, Store]) -> dict[int, CustomerFacts]:
+    """customer_facts for many customers at once; `stores` maps each customer id to its store."""
+    from content_library.purchases import purchase_facts_many
+
+    ids = [c.id for c in customers]
+    purchases = purchase_facts_many(session=session, customer_ids=ids)
+    sent: dict[int, set[int]] = {cid: set() for cid in ids}
+    if ids:
+        for customer_id, material_id in session.execute(
+                select(MaterialSend.customer_id, MaterialSend.material_id)
+                .where(MaterialSend.customer_id.in_(ids)).distinct()):
+            sent[customer_id].add(material_id)
+    out = {}
+    for customer in customers:
+        store = stores.get(customer.id)
+        facts, tier = purchases[customer.id]
+        out[customer.id] = CustomerFacts(
+            customer_id=customer.id, store_id=store.id if store else None, region=store.region if store else None,
+            tier=tier, purchases=facts, birthday=customer.birthday, sent_material_ids=frozenset(sent[customer.id]))
+    return out

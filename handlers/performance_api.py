@@ -1,0 +1,40 @@
+"""The leaderboard API (bearer API_TOKEN): a store's guides, or every store, ranked on a metric."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, jsonify, request
+
+from bot.rules.leaderboard import DEFAULT_METRIC, DEFAULT_PERIOD, METRICS, PERIODS
+from bot.services.leaderboard import guide_board, store_board, store_by_code
+from handlers.auth_helpers import api_token_required, get_or_404
+
+bp = Blueprint("performance_api", __name__, url_prefix="/api/v1")
+
+
+def _invalid(message: str):
+    return jsonify(error="invalid", message=message), 422
+
+
+@bp.get("/leaderboard")
+@api_token_required
+def get_leaderboard():
+    period = request.args.get("period") or DEFAULT_PERIOD
+    metric = request.args.get("metric") or DEFAULT_METRIC
+    if period not in PERIODS:
+        return _invalid("period must be one of " + ", ".join(PERIODS))
+    if metric not in METRICS:
+        return _invalid("metric must be one of " + ", ".join(METRICS))
+    try:
+        day = date.fromisoformat(request.args["date"]) if request.args.get("date") else None
+    except ValueError:
+        return _invalid("date must be YYYY-MM-DD")
+    with current_app.extensions["runtime"].db.transaction() as session:
+        code = request.args.get("store")
+        store = get_or_404(store_by_code(session=session, code=code)) if code else None
+        tz = (store.timezone if store else None) or current_app.config["SETTINGS"].TIMEZONE
+        day = day or datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date()
+        board = guide_board(session=session, store=store, period=period, day=day, metric=metric) if store \
+            else store_board(session=session, period=period, day=day, metric=metric)
+        return jsonify(board.as_json())

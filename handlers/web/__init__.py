@@ -1,0 +1,49 @@
+"""The web pages: one blueprint per audience (auth, guide, manager, hq), server-rendered in Chinese.
+
+`init_app` sets the session cookie, CSRF protection, template filters and the shared error pages;
+the app factory registers the blueprints.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Blueprint, Flask
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from bot.rules.labels import ROLE_LABELS
+from handlers.web.access import CSRF_MESSAGE, current_principal, error_page
+
+csrf = CSRFProtect()
+assets = Blueprint("web", __name__, static_folder="static", static_url_path="/static/web")
+
+
+def init_app(app: Flask) -> None:
+    """Configure sessions, CSRF, filters and error pages for the web pages."""
+    settings = app.config["SETTINGS"]
+    app.config.update(
+        SESSION_COOKIE_NAME="guide_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.ENV not in ("development", "test"),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.SESSION_HOURS),
+        # A guide may leave a page open for hours: the token lives as long as the session.
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    csrf.init_app(app)
+    app.register_error_handler(CSRFError, lambda _exc: error_page(400, CSRF_MESSAGE))
+    app.jinja_env.filters["localtime"] = lambda value, fmt="%Y-%m-%d %H:%M": _localtime(app, value, fmt)
+    app.jinja_env.filters["yuan"] = yuan
+    app.context_processor(lambda: {"principal": current_principal(), "role_labels": ROLE_LABELS})
+
+
+def _localtime(app: Flask, value: datetime | None, fmt: str) -> str:
+    if value is None:
+        return "—"
+    return value.astimezone(app.config["SETTINGS"].tz).strftime(fmt)
+
+
+def yuan(fen: int | None) -> str:
+    """Format integer fen as ¥1,234.50 (no floats)."""
+    if fen is None:
+        return "—"
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}¥{fen // 100:,}.{fen % 100:02d}"

@@ -1,0 +1,149 @@
+"""Who may see what: the one module with login_required, role_required and the scope helpers.
+
+Every view of the app declares an access rule, checked by tests/web/test_url_map.py through
+`unruled_endpoints`:
+- `public` (sign-in pages, health), `public_by_signature` (the WeCom callback: its signature is the check),
+  `scope_checked` set by `api_token_required` (the JSON API) or by the decorators below;
+- `login_required` / `role_required(*roles)`: a signed-in principal, and for the second one of these roles.
+Scope is enforced on the server: a guide's queries take their own guide id, a manager's their own store id
+(`require_store`), and anything outside answers 404, never the data.
+"""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+from urllib.parse import urlencode
+
+from flask import Flask, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
+
+from bot.services.accounts import Principal, load_principal
+
+ROLE_HOME = {"guide": "guide.customers", "manager": "manager.home", "hq": "hq.home"}
+SESSION_KEY = "who"
+
+
+def _mark(view: Callable, rule: str) -> Callable:
+    view.access_rule = rule
+    view.scope_checked = True
+    return view
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as open to anyone (sign-in pages)."""
+    return _mark(view, "public")
+
+
+def current_principal() -> Principal | None:
+    """The signed-in principal of this request, reloaded from the database once per request."""
+    if "principal" not in g:
+        g.principal = _load_from_session()
+    return g.principal
+
+
+def _load_from_session() -> Principal | None:
+    who = session.get(SESSION_KEY)
+    if not (isinstance(who, list) and len(who) == 2 and isinstance(who[1], int)):
+        return None
+    runtime = current_app.extensions["runtime"]
+    with runtime.db.transaction() as db_session:
+        principal = load_principal(session=db_session, kind=str(who[0]), ident=who[1])
+    if principal is None:
+        session.pop(SESSION_KEY, None)
+    return principal
+
+
+def _to_login():
+    target = request.full_path if request.query_string else request.path
+    return redirect(url_for("auth.login") + "?" + urlencode({"next": target}))
+
+
+def login_required(view: Callable) -> Callable:
+    """Require a signed-in principal; send others to the sign-in page."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_principal() is None:
+            return _to_login()
+        return view(*args, **kwargs)
+    return _mark(wrapper, "login")
+
+
+def role_required(*roles: str) -> Callable[[Callable], Callable]:
+    """Require a signed-in principal with one of roles (403 for other roles)."""
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = current_principal()
+            if principal is None:
+                return _to_login()
+            if principal.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return _mark(wrapper, "roles:" + ",".join(roles))
+    return decorator
+
+
+def require_guide_id() -> int:
+    """The signed-in member's own guide id (HQ password accounts have none: 404)."""
+    principal = current_principal()
+    if principal is None or principal.guide_id is None:
+        abort(404)
+    return principal.guide_id
+
+
+def can_see_store(principal: Principal | None, store_id: int) -> bool:
+    """HQ sees every store; a manager only their own."""
+    if principal is None:
+        return False
+    return principal.role == "hq" or (principal.role == "manager" and principal.store_id == store_id)
+
+
+def require_store(store_id: int) -> int:
+    """Return store_id if the principal may see it, else answer 404."""
+    if not can_see_store(current_principal(), store_id):
+        abort(404)
+    return store_id
+
+
+def home_endpoint(principal: Principal) -> str:
+    """The first page of a principal's role."""
+    return ROLE_HOME.get(principal.role, "auth.login")
+
+
+def safe_next(target: str | None) -> str | None:
+    """A local path to go back to after signing in, or None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def unruled_endpoints(app: Flask) -> list[str]:
+    """Endpoints whose view declares no access rule (static files excepted)."""
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or rule.endpoint.endswith(".static"):
+            continue
+        view = app.view_functions[rule.endpoint]
+        if not (getattr(view, "scope_checked", False) or getattr(view, "public_by_signature", False)):
+            missing.append(rule.endpoint)
+    return sorted(set(missing))
+
+
+def error_page(status: int, message: str):
+    """Render the Chinese error page with status."""
+    return render_template("error.html", status=status, message=message), status
+
+
+ERROR_MESSAGES = {
+    400: "请求无效，请返回重试。", 403: "你没有权限查看这个页面。", 404: "页面不存在，或你没有权限查看。",
+}
+
+
+CSRF_MESSAGE = "页面已过期，请刷新后重试。"
+
+
+def install_error_pages(bp) -> None:
+    """Answer 400 / 403 / 404 (and a failed CSRF check) raised in bp's views with the Chinese error page."""
+    for status, message in ERROR_MESSAGES.items():
+        bp.register_error_handler(status, lambda _exc, s=status, m=message: error_page(s, m))
+    bp.register_error_handler(CSRFError, lambda _exc: error_page(400, CSRF_MESSAGE))

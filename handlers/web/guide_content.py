@@ -1,0 +1,51 @@
+"""The guide's view of HQ materials (素材): only what is shared with their store, valid and enabled."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, render_template
+
+from content_library.catalogue import get_material, materials_for_store, visible_to_store
+from content_library.forms import KIND_LABELS
+from content_library.payloads import Personal, text_for
+from handlers.web.access import current_principal, install_error_pages, role_required
+from models import Store
+
+bp = Blueprint("guide_content", __name__, url_prefix="/guide/content", template_folder="templates")
+install_error_pages(bp)
+
+
+def _own_store(session) -> Store:
+    """The signed-in member's store; members without one see nothing (404)."""
+    principal = current_principal()
+    store = session.get(Store, principal.store_id) if principal and principal.store_id else None
+    if store is None:
+        abort(404)
+    return store
+
+
+def _today(store: Store):
+    return datetime.now(timezone.utc).astimezone(ZoneInfo(store.timezone or "Asia/Shanghai")).date()
+
+
+@bp.get("/")
+@role_required("guide", "manager")
+def materials():
+    with current_app.extensions["runtime"].db.transaction() as session:
+        store = _own_store(session)
+        rows = materials_for_store(session=session, store=store, on=_today(store))
+        return render_template("content/guide_list.html", materials=rows, store=store, kinds=KIND_LABELS)
+
+
+@bp.get("/<int:material_id>")
+@role_required("guide", "manager")
+def material(material_id: int):
+    with current_app.extensions["runtime"].db.transaction() as session:
+        store = _own_store(session)
+        found = get_material(session=session, material_id=material_id)
+        if found is None or not visible_to_store(found, store, _today(store)):
+            abort(404)
+        sample = Personal(customer_name="王芳", customer_gender=2, guide=current_principal().name, store=store.name)
+        preview = text_for(found, sample, on=_today(store))
+        return render_template("content/guide_material.html", material=found, preview=preview, kinds=KIND_LABELS)

@@ -1,0 +1,102 @@
+"""The guide's workbench (今日待办, /guide/todos): today's to-dos with their text and materials; send, skip, snooze."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+
+from bot.flows.group_send import send_todos
+from bot.rules.cadence import CARD_GROUPS
+from bot.services import todos_actions as actions
+from content_library.storage import storage_for
+from handlers.web.access import current_principal, install_error_pages, require_guide_id, role_required
+from models import Guide, Store
+
+bp = Blueprint("guide_todos", __name__, url_prefix="/guide/todos", template_folder="templates")
+install_error_pages(bp)
+
+
+def _runtime():
+    return current_app.extensions["runtime"]
+
+
+def store_today(session) -> date:
+    """Today in the signed-in member's store time zone (the business time zone without a store)."""
+    principal = current_principal()
+    store = session.get(Store, principal.store_id) if principal and principal.store_id else None
+    tz = (store.timezone if store else None) or _runtime().settings.TIMEZONE
+    return datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date()
+
+
+@bp.get("/")
+@role_required("guide", "manager")
+def workbench():
+    guide_id = require_guide_id()
+    with _runtime().db.transaction() as session:
+        today = store_today(session)
+        rows = actions.todays_list(session=session, guide_id=guide_id, on=today)
+        handled = actions.handled_recently(session=session, guide_id=guide_id, since=today - timedelta(days=1))
+        return render_template("todos/workbench.html", rows=rows, handled=handled, today=today,
+                               counts=actions.summary(rows), groups=CARD_GROUPS, reasons=actions.SKIP_REASONS,
+                               status_labels=actions.STATUS_LABELS, failure_labels=actions.FAILURE_LABELS)
+
+
+def _send(todo_ids: list[int]) -> None:
+    runtime = _runtime()
+    with runtime.db.transaction() as session:
+        guide = session.get(Guide, require_guide_id())
+        session.expunge(guide)
+    outcome = send_todos(db=runtime.db, client=runtime.wecom, storage=storage_for(runtime.settings), guide=guide,
+                         todo_ids=todo_ids, public_base=runtime.settings.PUBLIC_BASE_URL)
+    if outcome.errors and not outcome.tasks:
+        flash("发送失败：企业微信暂时不可用，请稍后重试。", "error")
+    elif outcome.customers:
+        flash(f"已提交 {outcome.customers} 位顾客的消息，请在企业微信「群发助手」里确认发送。")
+    else:
+        flash("没有可发送的待办。", "error")
+
+
+@bp.post("/<int:todo_id>/send")
+@role_required("guide", "manager")
+def send(todo_id: int):
+    _send([todo_id])   # only the signed-in guide's own pending to-dos are sent
+    return redirect(url_for("guide_todos.workbench"))
+
+
+@bp.post("/send-group")
+@role_required("guide", "manager")
+def send_group():
+    group = request.form.get("group", "")
+    with _runtime().db.transaction() as session:
+        ids = actions.pending_in_group(session=session, guide_id=require_guide_id(), day=store_today(session),
+                                       group=group) if group in CARD_GROUPS else []
+    _send(ids)
+    return redirect(url_for("guide_todos.workbench"))
+
+
+@bp.post("/<int:todo_id>/skip")
+@role_required("guide", "manager")
+def skip(todo_id: int):
+    try:
+        with _runtime().db.transaction() as session:
+            actions.skip(session=session, guide_id=require_guide_id(), todo_id=todo_id,
+                         reason=request.form.get("reason", ""))
+        flash("已跳过。")
+    except actions.TodoActionRefused as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("guide_todos.workbench"))
+
+
+@bp.post("/<int:todo_id>/snooze")
+@role_required("guide", "manager")
+def snooze(todo_id: int):
+    days = request.form.get("days", "")
+    try:
+        with _runtime().db.transaction() as session:
+            todo = actions.snooze(session=session, guide_id=require_guide_id(), todo_id=todo_id,
+                                  on=store_today(session), days=int(days) if days.isdigit() else 0)
+            flash(f"好的，{todo.snoozed_until.month}月{todo.snoozed_until.day}日再提醒你。")
+    except actions.TodoActionRefused as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("guide_todos.workbench"))

@@ -1,0 +1,122 @@
+"""Daily care to-dos, the daily runs that make them, the guide's card, and the group sends.
+
+Idempotency lives in the database: a to-do is unique per (customer, rule, anchor, guide), a run
+per (store, day), a card per (guide, day), a group send per WeCom msgid.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, BigId, UTCDateTime, utcnow
+
+TODO_PENDING = "pending"
+TODO_SENT = "sent"          # handed to WeCom (a group-send task waiting for the guide's confirmation)
+TODO_DONE = "done"          # the customer received it
+TODO_SKIPPED = "skipped"
+TODO_SNOOZED = "snoozed"
+TODO_EXPIRED = "expired"    # its window ended before it was sent
+TODO_FAILED = "failed"      # WeCom did not deliver it (not a friend, receive limit)
+TODO_STATUSES = (TODO_PENDING, TODO_SENT, TODO_DONE, TODO_SKIPPED, TODO_SNOOZED, TODO_EXPIRED, TODO_FAILED)
+OPEN_STATUSES = (TODO_PENDING, TODO_SNOOZED)
+
+CHANNEL_GROUP_SEND = "group_send"
+CHANNEL_SIDEBAR = "sidebar"
+
+SEND_OPEN = "open"
+SEND_FINAL = "final"
+
+
+class Todo(Base):
+    __tablename__ = "todo"
+    __table_args__ = (
+        # Leading on the customer: the generation asks "did this customer get this touch already?".
+        UniqueConstraint("customer_id", "rule_id", "anchor", "guide_id"),
+        CheckConstraint("status IN ('pending', 'sent', 'done', 'skipped', 'snoozed', 'expired', 'failed')",
+                        name="status_known"),
+        Index("ix_todo_guide_id_status_listed", "guide_id", "status", "listed"),
+        Index("ix_todo_status_expires_on", "status", "expires_on"),
+        Index("ix_todo_customer_id_sent_at", "customer_id", "sent_at"),
+        Index("ix_todo_guide_id_customer_id_generated_on", "guide_id", "customer_id", "generated_on"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"))
+    guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    rule_id: Mapped[int] = mapped_column(ForeignKey("cadence_rule.id"), index=True)
+    anchor: Mapped[date] = mapped_column(Date)               # the reference day that makes the touch unique
+    generated_on: Mapped[date] = mapped_column(Date)         # the day of the run that created it
+    due_on: Mapped[date] = mapped_column(Date)               # the first day it may be listed
+    listed: Mapped[bool] = mapped_column(default=False)      # on the guide's list today (within the daily cap)
+    expires_on: Mapped[date] = mapped_column(Date)           # the last day of the rule's window
+    priority: Mapped[int] = mapped_column(Integer)
+    first_purchase: Mapped[bool] = mapped_column(default=False)  # a first-purchase customer: listed first
+    text: Mapped[str | None] = mapped_column(Text)           # the rendered personal message
+    template_index: Mapped[int | None] = mapped_column(Integer)
+    material_ids: Mapped[list] = mapped_column(JSON, default=list)
+    links: Mapped[list] = mapped_column(JSON, default=list)   # [{"material_id", "target", "token"}]
+    status: Mapped[str] = mapped_column(String(16), default=TODO_PENDING)
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
+    skip_reason: Mapped[str | None] = mapped_column(String(100))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    group_send_id: Mapped[int | None] = mapped_column(ForeignKey("group_send.id"), index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failure_reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    rule: Mapped["CadenceRule"] = relationship()  # noqa: F821
+    customer: Mapped["Customer"] = relationship()  # noqa: F821
+
+
+class TodoRun(Base):
+    """One daily generation of one store (a rerun updates it)."""
+
+    __tablename__ = "todo_run"
+    __table_args__ = (UniqueConstraint("store_id", "day"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"))
+    day: Mapped[date] = mapped_column(Date)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    listed: Mapped[int] = mapped_column(Integer, default=0)
+    carried: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TodoCard(Base):
+    """The one template card a guide gets per day, summarising the day's to-dos."""
+
+    __tablename__ = "todo_card"
+    __table_args__ = (UniqueConstraint("guide_id", "day"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id"))
+    day: Mapped[date] = mapped_column(Date)
+    task_id: Mapped[str] = mapped_column(String(128), unique=True)
+    msgid: Mapped[str | None] = mapped_column(String(128))
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class GroupSend(Base):
+    """A WeCom group-send task (externalcontact/add_msg_template) made from to-dos, polled until final."""
+
+    __tablename__ = "group_send"
+    __table_args__ = (Index("ix_group_send_status_created_at", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    msgid: Mapped[str] = mapped_column(String(128), unique=True)
+    guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id"), index=True)
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("todo_card.id"))
+    customer_count: Mapped[int] = mapped_column(Integer, default=0)
+    fail_list: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(8), default=SEND_OPEN)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
