@@ -53,6 +53,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     for todo_bp in (web_todos.bp, web_sidebar.bp, hq_cadences.bp):  # daily to-dos and cadences (issue 6)
         app.register_blueprint(todo_bp)
 
+    from handlers import events_api, performance_api, tracking
+    from handlers.web import effect as web_effect, leaderboard as web_leaderboard, radar as web_radar
+
+    for tracking_bp in (tracking.bp, events_api.bp, performance_api.bp):  # tracking and performance (issue 7)
+        app.register_blueprint(tracking_bp)
+        web.csrf.exempt(tracking_bp)   # a signed token, the events HMAC, the API bearer token: no cookies
+    for tracking_bp in (web_leaderboard.bp, web_effect.bp, web_radar.bp):
+        app.register_blueprint(tracking_bp)
+
     from bot import cli
 
     cli.register(app)

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, selectinload
 from bot.rules.content_selection import MaterialFacts, in_scope, is_valid_on
 from content_library.forms import MaterialForm, MaterialInvalid, form_errors
 from models import (
-    Material, MaterialFile, MaterialRegion, MaterialSend, MaterialStore, MaterialTag, MediaFile, OutfitItem, Product,
-    Store,
+    Click, CommerceEvent, Material, MaterialFile, MaterialRegion, MaterialSend, MaterialStore, MaterialTag, MediaFile,
+    Order, OrderAttribution, OutfitItem, Product, Store,
 )
 
 _LOAD = (
@@ -111,18 +111,32 @@ def list_materials(*, session: Session, kind: str | None = None, query: str = ""
 
 
 def material_stats(*, session: Session, material_ids: list[int]) -> dict[int, MaterialStats]:
-    """Statistics per material (zeros for a material never sent)."""
+    """Statistics per material (zeros for a material never sent): sends, and the reactions to its tracked links.
+
+    Clicks are the counted clicks of the material's links; coupon claims, add-to-carts and orders are
+    those that came through one of its links (the event carried it, or it was the last click before).
+    """
     if not material_ids:
         return {}
-    rows = session.execute(
-        select(MaterialSend.material_id, func.count(), func.count(distinct(MaterialSend.customer_id)),
-               func.sum(MaterialSend.clicks), func.sum(MaterialSend.coupon_claims),
-               func.sum(MaterialSend.add_to_carts), func.sum(MaterialSend.attributed_orders),
-               func.sum(MaterialSend.attributed_amount_fen))
-        .where(MaterialSend.material_id.in_(material_ids)).group_by(MaterialSend.material_id)
-    ).all()
-    found = {row[0]: MaterialStats(*(int(v or 0) for v in row[1:])) for row in rows}
-    return {mid: found.get(mid, MaterialStats()) for mid in material_ids}
+    ids = set(material_ids)
+    sends = {mid: (n, c) for mid, n, c in session.execute(
+        select(MaterialSend.material_id, func.count(), func.count(distinct(MaterialSend.customer_id)))
+        .where(MaterialSend.material_id.in_(ids)).group_by(MaterialSend.material_id))}
+    clicks = dict(session.execute(select(Click.material_id, func.count()).where(
+        Click.material_id.in_(ids), Click.counted.is_(True)).group_by(Click.material_id)).all())
+    events = {(mid, kind): n for mid, kind, n in session.execute(
+        select(CommerceEvent.material_id, CommerceEvent.kind, func.count())
+        .where(CommerceEvent.material_id.in_(ids)).group_by(CommerceEvent.material_id, CommerceEvent.kind))}
+    orders = {mid: (n, amount) for mid, n, amount in session.execute(
+        select(OrderAttribution.material_id, func.count(), func.sum(Order.amount - Order.refunded_amount))
+        .join(Order, Order.id == OrderAttribution.order_id)
+        .where(OrderAttribution.material_id.in_(ids), Order.status != "refunded")
+        .group_by(OrderAttribution.material_id))}
+    return {mid: MaterialStats(
+        sends=sends.get(mid, (0, 0))[0], customers=sends.get(mid, (0, 0))[1], clicks=int(clicks.get(mid, 0)),
+        coupon_claims=events.get((mid, "coupon_claim"), 0), add_to_carts=events.get((mid, "add_to_cart"), 0),
+        attributed_orders=orders.get(mid, (0, 0))[0], attributed_amount_fen=int(orders.get(mid, (0, 0))[1] or 0))
+        for mid in material_ids}
 
 
 def facts_of(material: Material) -> MaterialFacts:

@@ -11,7 +11,7 @@ def healthz():
     return {"status": "ok"}
 
 
-@bp.post("/noop")
+@bp.route("/noop", methods=["GET", "POST"])  # GET: the baseline of the click-redirect benchmark
 def noop():
     return Response("", status=200)
 

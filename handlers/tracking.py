@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import redis
 from flask import Blueprint, Response, current_app, redirect, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.queues import DEFAULT
 from bot.rules.tracking import read_link
@@ -36,9 +37,13 @@ def follow(token: str):
     runtime = current_app.extensions["runtime"]
     seen = ClickSeen(user_agent=request.headers.get("User-Agent", ""), openid=request.args.get("openid"),
                      unionid=request.args.get("unionid"), remote=request.remote_addr or "")
-    click_id, _counted, notify = record_click(
-        db=runtime.db, connection=runtime.redis, zones=_zones(), token=token, ref=ref, seen=seen, now=utcnow(),
-        window=timedelta(minutes=settings.CLICK_DEDUPE_MINUTES))
+    try:
+        click_id, _counted, notify = record_click(
+            db=runtime.db, connection=runtime.redis, zones=_zones(), token=token, ref=ref, seen=seen, now=utcnow(),
+            window=timedelta(minutes=settings.CLICK_DEDUPE_MINUTES))
+    except SQLAlchemyError as exc:   # the customer still gets where the link goes
+        current_app.logger.warning("click on %s not recorded: %s", ref.target, exc)
+        return redirect(ref.target, code=302)
     if notify:
         try:
             runtime.queues.enqueue(DEFAULT, "tasks.radar.notify_hot_click", click_id)

@@ -13,7 +13,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot import runtime as rt
-from bot.queues import DEFAULT
+from bot.queues import DEFAULT, REPORTS
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,11 @@ SCHEDULE: tuple[Periodic, ...] = (
     # quarter of an hour (zones with :30 / :45 offsets included) and enqueues the stores whose day is due.
     Periodic("todos-dispatch", "*/15 * * * *", "tasks.todos.dispatch_daily"),
     Periodic("todos-poll-group-sends", "*/10 * * * *", "tasks.todos.poll_group_sends"),
+    # The performance record: today and yesterday every 10 minutes, the last five weeks nightly (refunds,
+    # late-matched orders); managers get last week's leaderboard card on Monday morning.
+    Periodic("performance-rollup", "*/10 * * * *", "tasks.performance.rollup_recent", REPORTS),
+    Periodic("performance-rollup-nightly", "40 3 * * *", "tasks.performance.rollup_nightly", REPORTS),
+    Periodic("performance-weekly-digest", "0 9 * * 1", "tasks.digest.send_weekly_digests", REPORTS),
 )
 
 

@@ -158,3 +158,44 @@ def send_hot_notice(*, db, client, connection, agent_id: int, click_id: int, hot
         connection.delete(key)   # not sent: the retry may send it
         raise
     return True
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One line of a customer's radar: a send, a click, a coupon, a cart, an order."""
+
+    at: datetime
+    kind: str          # send | click | coupon_claim | add_to_cart | page_view | order
+    title: str
+    amount: int | None = None
+
+
+MOMENT_TITLES = {"coupon_claim": "领取了优惠券", "add_to_cart": "加入购物车", "page_view": "浏览了商城页面"}
+
+
+def customer_moments(*, session: Session, guide_id: int, customer_id: int, limit: int = 100) -> list[Moment]:
+    """What the guide sent this customer and what the customer did that counts for the guide, newest first."""
+    moments: list[Moment] = []
+    for todo in session.scalars(select(Todo).where(Todo.guide_id == guide_id, Todo.customer_id == customer_id,
+                                                   Todo.sent_at.is_not(None))):
+        moments.append(Moment(todo.sent_at, "send", f"收到你的「{todo.rule.name}」消息"))
+    for at, counted in session.execute(select(Click.clicked_at, Click.counted).where(
+            Click.customer_id == customer_id, Click.guide_id == guide_id, Click.counted.is_(True))):
+        moments.append(Moment(at, "click", "点开了你发的链接"))
+    for at, kind, sku in session.execute(select(CommerceEvent.occurred_at, CommerceEvent.kind, CommerceEvent.sku)
+                                         .where(CommerceEvent.customer_id == customer_id,
+                                                CommerceEvent.guide_id == guide_id)):
+        moments.append(Moment(at, kind, MOMENT_TITLES[kind] + (f"（{sku}）" if sku else "")))
+    for at, amount, reason in session.execute(
+            select(Order.paid_at, Order.amount - Order.refunded_amount, OrderAttribution.reason)
+            .join(OrderAttribution, OrderAttribution.order_id == Order.id)
+            .where(OrderAttribution.customer_id == customer_id, OrderAttribution.guide_id == guide_id)):
+        moments.append(Moment(at, "order", "下单，业绩记在你名下", int(amount)))
+    return sorted(moments, key=lambda m: m.at, reverse=True)[:limit]
+
+
+def sent_todos(*, session: Session, guide_id: int, since: date) -> list[Todo]:
+    """The guide's to-dos handed to WeCom or delivered, listed since `since`, newest first."""
+    return list(session.scalars(select(Todo).where(Todo.guide_id == guide_id, Todo.status.in_(("sent", "done")),
+                                                   Todo.due_on >= since)
+                                .order_by(Todo.updated_at.desc(), Todo.id.desc()).limit(200)))

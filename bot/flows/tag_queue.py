@@ -5,6 +5,8 @@ Producers record the need in the database (customer_purchase.tag_sync_status = p
 version bump) and enqueue only if they win the key. The job releases the key when done and then
 re-reads the database: a change that landed meanwhile is picked up by it or by the producer that
 wins the key next, so no change is lost and a burst of orders makes one job, not one per order.
+The key holds the owning job's id; a job takes up to JOB_CHUNK customers (one batch of orders can
+move hundreds of tiers), so enqueueing stays cheap on the intake's path.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from bot.queues import SYNC
 log = logging.getLogger(__name__)
 
 JOB_PATH = "tasks.tags.sync_tier_tags"
+JOB_CHUNK = 50  # customers per job
 _SESSION_KEY = "tier_tag_sync"
 
 
@@ -36,27 +39,34 @@ def owner_ttl(runtime: rt.Runtime) -> int:
 
 
 def enqueue_tag_jobs(runtime: rt.Runtime, customer_ids: Iterable[int]) -> int:
-    """Enqueue a tag job for each customer whose key is free; return how many were enqueued."""
+    """Enqueue tag jobs for the customers whose key is free; return how many customers were enqueued.
+
+    Customers go in chunks of JOB_CHUNK per job (a batch of orders moves hundreds of tiers at once);
+    each won key holds the id of the job that owns the customer.
+    """
     ids = sorted(set(customer_ids))
     if not ids:
         return 0
     connection, ttl = runtime.redis, owner_ttl(runtime)
-    job_ids = {cid: f"tier-tags-{cid}-{uuid.uuid4().hex[:12]}" for cid in ids}
+    chunks = [(f"tier-tags-{uuid.uuid4().hex[:16]}", ids[i:i + JOB_CHUNK]) for i in range(0, len(ids), JOB_CHUNK)]
     with connection.pipeline(transaction=False) as pipe:
-        for cid in ids:
-            pipe.set(owner_key(cid), job_ids[cid], nx=True, ex=ttl)
-        won = [cid for cid, ok in zip(ids, pipe.execute()) if ok]
-    if won:
-        _push(runtime, [(cid, job_ids[cid]) for cid in won])
-    return len(won)
+        for job_id, chunk in chunks:
+            for cid in chunk:
+                pipe.set(owner_key(cid), job_id, nx=True, ex=ttl)
+        won = iter(pipe.execute())
+    jobs = [(job_id, [cid for cid in chunk if next(won)]) for job_id, chunk in chunks]
+    jobs = [(job_id, chunk) for job_id, chunk in jobs if chunk]
+    if jobs:
+        _push(runtime, jobs)
+    return sum(len(chunk) for _, chunk in jobs)
 
 
-def _push(runtime: rt.Runtime, jobs: list[tuple[int, str]]) -> None:
+def _push(runtime: rt.Runtime, jobs: list[tuple[str, list[int]]]) -> None:
     queue, delay = runtime.queues[SYNC], runtime.settings.TIER_TAG_DELAY_SECONDS
     at = datetime.now(timezone.utc) + timedelta(seconds=delay)
     with runtime.redis.pipeline() as pipe:
-        for cid, job_id in jobs:
-            job = queue.create_job(JOB_PATH, args=(cid,), job_id=job_id, retry=runtime.queues.retry(),
+        for job_id, chunk in jobs:
+            job = queue.create_job(JOB_PATH, args=tuple(chunk), job_id=job_id, retry=runtime.queues.retry(),
                                    result_ttl=300, failure_ttl=7 * 86400)
             if delay > 0:
                 queue.schedule_job(job, at, pipeline=pipe)
@@ -65,9 +75,21 @@ def _push(runtime: rt.Runtime, jobs: list[tuple[int, str]]) -> None:
         pipe.execute()
 
 
-def release(runtime: rt.Runtime, customer_id: int) -> None:
-    """Free the customer's key (the job is done, or failed for good)."""
-    runtime.redis.delete(owner_key(customer_id))
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+
+
+def owns(runtime: rt.Runtime, customer_id: int, job_id: str | None) -> bool:
+    """True when job_id holds the customer's key (None: a job run by hand owns nothing and may run)."""
+    if job_id is None:
+        return True
+    value = runtime.redis.get(owner_key(customer_id))
+    return value is not None and value.decode() == job_id
+
+
+def release(runtime: rt.Runtime, customer_id: int, job_id: str | None) -> None:
+    """Free the customer's key if job_id holds it (the job is done, or failed for good)."""
+    if job_id is not None:
+        runtime.redis.eval(_RELEASE, 1, owner_key(customer_id), job_id)
 
 
 def request_after_commit(session: Session, customer_ids: Iterable[int]) -> None:

@@ -103,7 +103,7 @@ def friend_at(tie: FriendTie, at: datetime) -> bool:
     """Was the friendship on at `at`? (Only the latest add and deletions are kept: the best reading of them.)"""
     ends = [e for e in (tie.deleted_by_guide_at, tie.deleted_by_customer_at) if e is not None]
     if tie.added_at is not None and tie.added_at <= at:
-        return all(end <= tie.added_at or end > at for end in ends)
+        return all(end < tie.added_at or end > at for end in ends)   # a tie is an end (membership.is_active)
     began = tie.first_added_at
     return began is not None and began <= at and any(end > at for end in ends)
 

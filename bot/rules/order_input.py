@@ -80,6 +80,9 @@ def _text(raw: dict, name: str, errors: list[str], *, required: bool = False, ma
         errors.append(f"{name} must be a string")
         return None
     value = value.strip()
+    if "\x00" in value:
+        errors.append(f"{name} contains a NUL character")
+        return None
     if len(value) > max_len:
         errors.append(f"{name} is longer than {max_len} characters")
         return None

@@ -1,12 +1,17 @@
 """Set-based writes for batch services: one statement per batch, whatever the batch size.
 
-On PostgreSQL rows travel as one array per column (`unnest`), so a 1,000-row insert or update is
-a single short statement; SQLite takes the same rows through executemany.
+On PostgreSQL the rows travel as one JSON parameter (`json_to_recordset`; the encoding is done in
+C), so a 1,000-row insert or update is a single short statement; SQLite takes the same rows
+through executemany.
 """
 from __future__ import annotations
 
+import json
+from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Sequence
+from uuid import UUID
 
 from sqlalchemy import Column, Table, bindparam, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -35,6 +40,24 @@ def _columns(table: Table, names: Sequence[str]) -> list[Column]:
     return [table.c[name] for name in names]
 
 
+def _recordset(table: Table, names: Sequence[str], alias: str = "x") -> str:
+    """`json_to_recordset(%s::json) AS alias(col type, ...)`: the rows travel as one JSON parameter."""
+    columns = ", ".join(f'"{c.name}" {_pg_type(c)}' for c in _columns(table, names))
+    return f"json_to_recordset(%s::json) AS {alias}({columns})"
+
+
+def _json_value(value: Any) -> str:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (Decimal, UUID)):
+        return str(value)  # PostgreSQL reads the text exactly
+    raise TypeError(f"cannot send {type(value).__name__} as JSON")
+
+
+def _json(rows: list[dict]) -> str:
+    return json.dumps(rows, default=_json_value, ensure_ascii=False)
+
+
 def _sqlite_insert(table: Table, conflict: Sequence[str], update: Sequence[str]):
     if not conflict:
         return table.insert()
@@ -60,14 +83,14 @@ def insert_rows(session: Session, table: Table, rows: list[dict], *, conflict: S
             return list(session.execute(stmt.returning(*_columns(table, returning)), rows))
         session.execute(stmt, rows)
         return []
-    arrays = ", ".join(f"%s::{_pg_type(c)}[]" for c in _columns(table, names))
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays})"
+    quoted = ", ".join(f'"{n}"' for n in names)
+    sql = f"INSERT INTO {table.name} ({quoted}) SELECT {quoted} FROM {_recordset(table, names)}"
     if conflict:
         action = ("UPDATE SET " + ", ".join(f"{n} = EXCLUDED.{n}" for n in update)) if update else "NOTHING"
         sql += f" ON CONFLICT ({', '.join(conflict)}) DO {action}"
     if returning:
         sql += f" RETURNING {', '.join(returning)}"
-    result = session.connection().exec_driver_sql(sql, tuple([row[n] for row in rows] for n in names))
+    result = session.connection().exec_driver_sql(sql, (_json(rows),))
     return list(result) if returning else []
 
 
@@ -81,11 +104,9 @@ def update_rows(session: Session, table: Table, key: str, rows: list[dict]) -> N
             {n: bindparam(f"b_{n}") for n in names})
         session.execute(stmt, [{f"b_{k}": v for k, v in row.items()} for row in rows])
         return
-    ordered = [key] + names
-    arrays = ", ".join(f"%s::{_pg_type(c)}[]" for c in _columns(table, ordered))
     sql = (f"UPDATE {table.name} AS t SET {', '.join(f'{n} = v.{n}' for n in names)} "
-           f"FROM unnest({arrays}) AS v({', '.join(ordered)}) WHERE t.{key} = v.{key}")
-    session.connection().exec_driver_sql(sql, tuple([row[n] for row in rows] for n in ordered))
+           f"FROM {_recordset(table, [key] + names, alias='v')} WHERE t.{key} = v.{key}")
+    session.connection().exec_driver_sql(sql, (_json(rows),))
 
 
 def among(session: Session, column: Column, values: Sequence[Any]):

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import BigInteger, ColumnElement, Date, Integer, case, cast, exists, func, literal, literal_column, select
+from sqlalchemy import (BigInteger, ColumnElement, Date, Integer, case, cast, exists, func, literal, literal_column,
+                        select)
 from sqlalchemy.orm import Session
 
 from bot.rules.effect import BUCKETS, MASK32, Difference, newcombe_difference, rule_hash
@@ -54,7 +55,8 @@ def record_assignments(*, session: Session, ranked, on: date, percent: int) -> N
         return
     arm = case((ranked.c.bucket < literal(percent, Integer), ARM_HOLDOUT), else_=ARM_TREATED)
     rows = select(ranked.c.rule_id, ranked.c.customer_id, ranked.c.guide_id, ranked.c.anchor,
-                  literal(on, Date), arm, ranked.c.bucket)
+                  literal(on, Date), arm, ranked.c.bucket) \
+        .where(ranked.c.rn >= 1)   # every row; SQLite needs a WHERE before ON CONFLICT
     stmt = insert_ignoring_conflicts(session, H, ["rule_id", "customer_id", "anchor"])
     session.execute(stmt.from_select(["rule_id", "customer_id", "guide_id", "anchor", "assigned_on", "arm",
                                       "bucket"], rows))

@@ -6,12 +6,13 @@ guides x days rows whatever the number of raw events behind them.
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.rules.leaderboard import COLUMNS, METRICS, PERIODS, format_value, metric_value, period_range, ranked
@@ -54,9 +55,9 @@ def guide_board(*, session: Session, store: Store, period: str, day: date, metri
     start, end = period_range(period, day)
     found = {row.guide_id: row._asdict() for row in session.execute(
         select(P.guide_id, *_sums()).where(P.store_id == store.id, P.day.between(start, end)).group_by(P.guide_id))}
+    with_rows = Guide.id.in_(list(found)) if found else false()      # members who left or moved still show
     guides = session.execute(select(Guide.id, Guide.userid, Guide.name, Guide.role)
-                             .where(or_(Guide.id.in_(list(found)) if found else False,
-                                        (Guide.store_id == store.id) & Guide.active.is_(True)))).all()
+                             .where(or_(with_rows, (Guide.store_id == store.id) & Guide.active.is_(True)))).all()
     rows = []
     for guide_id, userid, name, role in guides:
         sums = {name_: int(found.get(guide_id, {}).get(name_, 0)) for name_ in COLUMNS}
@@ -119,7 +120,7 @@ def board_xlsx(board: Board, title: str) -> bytes:
 def _cell(value, kind: str):
     if value is None:
         return None
-    return value / 100 if kind == "fen" else value
+    return Decimal(value) / 100 if kind == "fen" else value      # yuan, exact
 
 
 def display(row: dict, key: str) -> str:

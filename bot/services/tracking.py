@@ -40,10 +40,10 @@ if ARGV[5] == '1' then
   redis.call('HINCRBY', KEYS[2], 'raw_clicks', 1)
   if counted == 1 then
     redis.call('HINCRBY', KEYS[2], 'clicks', 1)
-    redis.call('SADD', KEYS[3], ARGV[3])
-    redis.call('EXPIRE', KEYS[3], ARGV[4])
   end
+  redis.call('SADD', KEYS[3], ARGV[3])
   redis.call('EXPIRE', KEYS[2], ARGV[4])
+  redis.call('EXPIRE', KEYS[3], ARGV[4])
 end
 if counted == 1 and redis.call('EXISTS', KEYS[4]) == 0 then
   return 3
@@ -157,7 +157,7 @@ def record_click(*, db, connection: redis.Redis, zones: GuideZones, token: str, 
     values = {"link_key": key, "visitor": visitor, "todo_id": ref.todo_id, "guide_id": ref.guide_id,
               "customer_id": ref.customer_id, "material_id": ref.material_id, "target": ref.target,
               "counted": counted, "clicked_at": now, "clicked_on": day, "user_agent": seen.user_agent[:400] or None,
-              "openid": (seen.openid or None) and seen.openid[:64], "unionid": (seen.unionid or None) and seen.unionid[:64]}
+              "openid": (seen.openid or "")[:64] or None, "unionid": (seen.unionid or "")[:64] or None}
     with db.autocommit() as connection_db:
         click_id = connection_db.execute(insert(Click).returning(Click.id), values).scalar_one()
     return click_id, counted, notify and ref.todo_id is not None

@@ -8,30 +8,68 @@ from markupsafe import Markup, escape
 WIDTH, HEIGHT, PAD = 300, 72, 6
 
 
-def _points(values: list[float], width: int, height: int) -> list[tuple[float, float]]:
-    top = max(values) or 1
-    step = (width - 2 * PAD) / max(1, len(values) - 1)
-    return [(PAD + i * step, height - PAD - (v / top) * (height - 2 * PAD)) for i, v in enumerate(values)]
+def _x(index: int, count: int, width: int) -> float:
+    return PAD + index * (width - 2 * PAD) / max(1, count - 1)
+
+
+def _y(value: float, top: float, height: int) -> float:
+    return height - PAD - (value / (top or 1)) * (height - 2 * PAD)
+
+
+def _segments(values: list[float | None], top: float, width: int, height: int) -> list[list[tuple[float, float]]]:
+    """Runs of consecutive known values as points; a day without a value (a rate of nothing) breaks the line."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for i, v in enumerate(values):
+        if v is None:
+            runs.append([])
+            continue
+        runs[-1].append((_x(i, len(values), width), _y(v, top, height)))
+    return [run for run in runs if run]
+
+
+def _path(run: list[tuple[float, float]]) -> str:
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
 
 
 def trend_svg(series: list[tuple[date, float | int | None]], label: str, *, width: int = WIDTH,
               height: int = HEIGHT) -> Markup:
-    """A line with a filled area for a daily series (missing values as zero), its peak and last point marked."""
-    values = [float(v or 0) for _d, v in series]
-    if not values:
-        return Markup("")
-    points = _points(values, width, height)
-    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    area = f"{points[0][0]:.1f},{height - PAD} {line} {points[-1][0]:.1f},{height - PAD}"
-    peak = max(range(len(values)), key=lambda i: (values[i], i))
-    last_x, last_y = points[-1]
+    """A daily series as a line over a filled area, its peak and last value marked (no value: a gap)."""
+    values = [None if v is None else float(v) for _d, v in series]
+    known = [(i, v) for i, v in enumerate(values) if v is not None]
+    top = max((v for _i, v in known), default=0)
+    runs = _segments(values, top, width, height)
+    if not runs:
+        return Markup(f'<svg class="trend" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}：暂无">'
+                      f'<line x1="{PAD}" y1="{height - PAD}" x2="{width - PAD}" y2="{height - PAD}" '
+                      f'class="trend-base"/></svg>')
+    peak_index, peak = max(known, key=lambda item: (item[1], item[0]))
     first, last = series[0][0], series[-1][0]
-    title = escape(f"{label}：{first.month}月{first.day}日-{last.month}月{last.day}日，最高 {values[peak]:g}")
+    title = escape(f"{label}：{first.month}月{first.day}日-{last.month}月{last.day}日，最高 {peak:g}")
+    shapes = "".join(
+        f'<polygon points="{run[0][0]:.1f},{height - PAD} {_path(run)} {run[-1][0]:.1f},{height - PAD}" '
+        f'class="trend-area"/><polyline points="{_path(run)}" class="trend-line" fill="none"/>'
+        + (f'<circle cx="{run[0][0]:.1f}" cy="{run[0][1]:.1f}" r="2" class="trend-last"/>' if len(run) == 1 else "")
+        for run in runs)
+    last_x, last_y = runs[-1][-1]
     return Markup(
         f'<svg class="trend" viewBox="0 0 {width} {height}" role="img" aria-label="{title}">'
         f'<title>{title}</title>'
-        f'<line x1="{PAD}" y1="{height - PAD}" x2="{width - PAD}" y2="{height - PAD}" class="trend-base"/>'
-        f'<polygon points="{area}" class="trend-area"/>'
-        f'<polyline points="{line}" class="trend-line" fill="none" vector-effect="non-scaling-stroke"/>'
-        f'<circle cx="{points[peak][0]:.1f}" cy="{points[peak][1]:.1f}" r="3" class="trend-peak"/>'
+        f'<line x1="{PAD}" y1="{height - PAD}" x2="{width - PAD}" y2="{height - PAD}" class="trend-base"/>{shapes}'
+        f'<circle cx="{_x(peak_index, len(values), width):.1f}" cy="{_y(peak, top, height):.1f}" r="3" '
+        f'class="trend-peak"/>'
         f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="3" class="trend-last"/></svg>')
+
+
+def interval_svg(difference: float, low: float, high: float, scale: float, *, width: int = 160) -> Markup:
+    """A confidence interval as a bar around its point, with zero marked (scale: the largest |value| shown)."""
+    scale = max(scale, 0.01)
+
+    def x(value: float) -> float:
+        return width / 2 + max(-1.0, min(1.0, value / scale)) * (width / 2 - 4)
+
+    label = escape(f"差异 {difference * 100:+.1f} 个百分点，区间 {low * 100:+.1f} ~ {high * 100:+.1f}")
+    return Markup(
+        f'<svg class="ci-bar" viewBox="0 0 {width} 18" role="img" aria-label="{label}"><title>{label}</title>'
+        f'<line x1="{width / 2:.1f}" y1="1" x2="{width / 2:.1f}" y2="17" class="zero"/>'
+        f'<line x1="{x(low):.1f}" y1="9" x2="{x(high):.1f}" y2="9" class="span"/>'
+        f'<circle cx="{x(difference):.1f}" cy="9" r="4" class="point"/></svg>')

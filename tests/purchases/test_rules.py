@@ -97,6 +97,7 @@ def test_parse_order_accepts_a_good_order_and_normalises_it():
     ({"items": [{"quantity": 1, "unit_price": 1.5}]}, "items[0].sku is required"),
     ({"items": "S"}, "items must be a list"),
     ({"order_no": "x" * 65}, "order_no is longer than 64 characters"),
+    ({"items": [{"sku": "S\x00", "quantity": 1, "unit_price": 1}]}, "items[0].sku contains a NUL character"),
 ])
 def test_parse_order_reports_each_problem(overrides, reason):
     order, errors = parse_order(_valid(**overrides))

@@ -164,3 +164,30 @@ def test_a_tier_tag_deleted_in_the_admin_console_is_recreated_and_tags_converge(
     assert tier_tags_on(sandbox, eid, "wangfang") == {"购买过二次"}
     assert purchase_summary(db, eid).tag_sync_status == "synced"
     assert tier_tag_id(sandbox, "first")  # recreated
+
+
+def test_a_batch_moving_many_tiers_makes_a_job_per_chunk_and_tags_everyone(client, org, sandbox, work, db):
+    from datetime import datetime, timezone
+
+    from sqlalchemy import select
+
+    from bot.flows.tag_queue import JOB_CHUNK
+    from models import Customer, Friendship, Guide
+
+    eids = [sandbox.new_customer(f"顾客{i}") for i in range(JOB_CHUNK * 2 + 5)]
+    for eid in eids:
+        sandbox.customer_adds_member(eid, "wangfang")  # in WeCom only: the rows below stand for the events
+    now = datetime.now(timezone.utc)
+    with db.transaction() as session:
+        guide = session.scalars(select(Guide).where(Guide.userid == "wangfang")).one()
+        for eid in eids:
+            customer = Customer(external_userid=eid, name="")
+            session.add(customer)
+            session.flush()
+            session.add(Friendship(guide_id=guide.id, customer_id=customer.id, added_at=now, first_added_at=now,
+                                   add_count=1))
+    response = post_orders(client, [order(f"K-{i}", customer=eid) for i, eid in enumerate(eids)])
+    assert response.status_code == 201
+    assert work() == 3  # 105 customers, 50 per job
+    assert all(tier_tags_on(sandbox, eid, "wangfang") == {"首次购买"} for eid in eids)
+    assert len(sandbox.calls("externalcontact/mark_tag")) == len(eids)

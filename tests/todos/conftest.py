@@ -1,4 +1,4 @@
-"""To-do tests: orders enabled, immediate tier-tag jobs, the live app as the public base of card links."""
+"""To-do tests: orders enabled, immediate tier-tag jobs, OAuth at the sandbox, the browser fixtures."""
 from __future__ import annotations
 
 import uuid
@@ -7,12 +7,14 @@ import pytest
 from rq import SimpleWorker
 
 from tests.purchases.helpers import ORDER_SECRET
+from tests.web.conftest import browser, phone, screenshot, web, wecom_phone  # noqa: F401  (the browser fixtures)
 
 
 @pytest.fixture
-def settings(settings):
+def settings(settings, sandbox_server):
     settings.ORDER_WEBHOOK_SECRET = ORDER_SECRET
     settings.TIER_TAG_DELAY_SECONDS = 0  # the burst worker of the tests does not run scheduled jobs
+    settings.WECOM_OAUTH_BASE = sandbox_server.base_url.removesuffix("cgi-bin/")
     return settings
 
 

@@ -107,7 +107,8 @@ def _holdout_assignment() -> None:
     sa.ForeignKeyConstraint(['guide_id'], ['guide.id'], name=op.f('fk_holdout_assignment_guide_id_guide')),
     sa.ForeignKeyConstraint(['rule_id'], ['cadence_rule.id'], name=op.f('fk_holdout_assignment_rule_id_cadence_rule')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_holdout_assignment')),
-    sa.UniqueConstraint('rule_id', 'customer_id', 'anchor', name=op.f('uq_holdout_assignment_rule_id_customer_id_anchor'))
+    sa.UniqueConstraint('rule_id', 'customer_id', 'anchor',
+                        name=op.f('uq_holdout_assignment_rule_id_customer_id_anchor'))
     )
     with op.batch_alter_table('holdout_assignment', schema=None) as batch_op:
         batch_op.create_index('ix_holdout_assignment_rule_id_assigned_on', ['rule_id', 'assigned_on'], unique=False)
