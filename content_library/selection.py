@@ -42,25 +42,3 @@ def select_materials(*, session: Session, customer: Customer, store: Store | Non
     ranked = rank([facts_of(m) for m in materials.values()], facts, on, requested=occasion, limit=limit)
     return [Selected(materials[r.material_id], r) for r in ranked]
 
-
-def customer_facts_many(*, session: Session, customers: list[Customer],
-                        stores: dict[int, Store]) -> dict[int, CustomerFacts]:
-    """customer_facts for many customers at once; `stores` maps each customer id to its store."""
-    from content_library.purchases import purchase_facts_many
-
-    ids = [c.id for c in customers]
-    purchases = purchase_facts_many(session=session, customer_ids=ids)
-    sent: dict[int, set[int]] = {cid: set() for cid in ids}
-    if ids:
-        for customer_id, material_id in session.execute(
-                select(MaterialSend.customer_id, MaterialSend.material_id)
-                .where(MaterialSend.customer_id.in_(ids)).distinct()):
-            sent[customer_id].add(material_id)
-    out = {}
-    for customer in customers:
-        store = stores.get(customer.id)
-        facts, tier = purchases[customer.id]
-        out[customer.id] = CustomerFacts(
-            customer_id=customer.id, store_id=store.id if store else None, region=store.region if store else None,
-            tier=tier, purchases=facts, birthday=customer.birthday, sent_material_ids=frozenset(sent[customer.id]))
-    return out

@@ -30,11 +30,11 @@ def get_leaderboard():
         day = date.fromisoformat(request.args["date"]) if request.args.get("date") else None
     except ValueError:
         return _invalid("date must be YYYY-MM-DD")
-    with current_app.extensions["runtime"].db.transaction() as session:
+    with current_app.extensions["runtime"].db.autocommit() as connection:   # read only: no BEGIN / COMMIT
         code = request.args.get("store")
-        store = get_or_404(store_by_code(session=session, code=code)) if code else None
+        store = get_or_404(store_by_code(session=connection, code=code)) if code else None
         tz = (store.timezone if store else None) or current_app.config["SETTINGS"].TIMEZONE
         day = day or datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date()
-        board = guide_board(session=session, store=store, period=period, day=day, metric=metric) if store \
-            else store_board(session=session, period=period, day=day, metric=metric)
-        return jsonify(board.as_json())
+        board = guide_board(session=connection, store=store, period=period, day=day, metric=metric) if store \
+            else store_board(session=connection, period=period, day=day, metric=metric)
+    return jsonify(board.as_json())

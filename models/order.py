@@ -54,7 +54,7 @@ class Order(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     paid_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    purchase_day: Mapped[date] = mapped_column(Date)
+    purchase_day: Mapped[date] = mapped_column(Date, index=True)   # indexed for the daily to-dos (issue 6)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -108,8 +108,8 @@ class CustomerPurchase(Base):
     lifetime_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     first_purchase_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_purchase_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    first_purchase_day: Mapped[date | None] = mapped_column(Date)
-    last_purchase_day: Mapped[date | None] = mapped_column(Date)
+    first_purchase_day: Mapped[date | None] = mapped_column(Date, index=True)   # indexed for the daily
+    last_purchase_day: Mapped[date | None] = mapped_column(Date, index=True)    # to-dos' windows (issue 6)
     tier: Mapped[str] = mapped_column(String(16), default=TIER_NONE)
     tag_sync_version: Mapped[int] = mapped_column(Integer, default=0)
     tag_sync_status: Mapped[str | None] = mapped_column(String(16), index=True)

@@ -38,15 +38,15 @@ class Todo(Base):
                         name="status_known"),
         Index("ix_todo_guide_id_status_listed", "guide_id", "status", "listed"),
         Index("ix_todo_status_expires_on", "status", "expires_on"),
-        Index("ix_todo_customer_id_sent_at", "customer_id", "sent_at"),
-        Index("ix_todo_guide_id_customer_id_generated_on", "guide_id", "customer_id", "generated_on"),
+        Index("ix_todo_sent_at", "sent_at"),
+        Index("ix_todo_generated_on", "generated_on"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("store.id"))
     guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
-    rule_id: Mapped[int] = mapped_column(ForeignKey("cadence_rule.id"), index=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("cadence_rule.id"))   # rules are disabled, never deleted
     anchor: Mapped[date] = mapped_column(Date)               # the reference day that makes the touch unique
     generated_on: Mapped[date] = mapped_column(Date)         # the day of the run that created it
     due_on: Mapped[date] = mapped_column(Date)               # the first day it may be listed

@@ -13,7 +13,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot import runtime as rt
-from bot.queues import DEFAULT, REPORTS
+from bot.queues import DEFAULT, SYNC, REPORTS
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,8 @@ class Periodic:
 SCHEDULE: tuple[Periodic, ...] = (
     Periodic("sweep-inbox", "* * * * *", "tasks.sweeper.sweep_inbox"),
     Periodic("refresh-wecom-media", "17 */6 * * *", "tasks.media.refresh_wecom_media"),
+    # Tier tags left pending or failed (WeCom down for longer than the job's retries) converge here.
+    Periodic("sweep-tier-tags", "*/5 * * * *", "tasks.tags.sweep_pending_tier_tags", SYNC),
     # Each store's day is generated at TODO_LOCAL_TIME in its own time zone: the dispatcher runs every
     # quarter of an hour (zones with :30 / :45 offsets included) and enqueues the stores whose day is due.
     Periodic("todos-dispatch", "*/15 * * * *", "tasks.todos.dispatch_daily"),

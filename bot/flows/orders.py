@@ -12,7 +12,9 @@ from bot.services import orders
 
 def receive_orders(*, session: Session, raw_orders: Sequence[Any], secret_key: str) -> orders.IngestResult:
     """Validate and store orders; enqueue tag jobs (after commit) for customers whose tier changed."""
-    result = orders.ingest(session=session, raw_orders=raw_orders, secret_key=secret_key)
-    tag_queue.request_after_commit(session, result.tier_changed)
+    result = orders.store_batch(session=session, raw_orders=raw_orders, secret_key=secret_key)
     credit_orders(session=session, outcomes=result.outcomes)   # issue 7: attribution of the new orders
+    # Last, so the customers' summary rows stay locked only until the commit right after.
+    orders.recompute_tiers(session=session, result=result)
+    tag_queue.request_after_commit(session, result.tier_changed)
     return result

@@ -6,13 +6,13 @@ guides x days rows whatever the number of raw events behind them.
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Date, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.rules.leaderboard import COLUMNS, METRICS, PERIODS, format_value, metric_value, period_range, ranked
@@ -30,7 +30,7 @@ class Board:
     end: date
     metric: str
     rows: list[dict] = field(default_factory=list)
-    store: Store | None = None
+    store: Store | None = None        # a guide board's store (anything with id, code, name)
 
     def as_json(self) -> dict:
         return {"store": self.store.code if self.store else None, "period": self.period,
@@ -38,48 +38,57 @@ class Board:
                 "rows": [{k: v for k, v in row.items() if k != "sums"} for row in self.rows]}
 
 
-def _sums():
-    return [func.coalesce(func.sum(getattr(P, name)), 0).label(name) for name in COLUMNS]
+def _in_period(table) -> ColumnElement:
+    return table.c.day.between(bindparam("start", type_=Date), bindparam("end", type_=Date))
 
 
-def _metrics(sums: dict[str, int]) -> dict:
-    return {key: metric_value(sums, key) for key in METRICS}
+_PT = PerformanceDay.__table__
+_SUMS = [func.coalesce(func.sum(_PT.c[name]), 0).label(name) for name in COLUMNS]
+_OTHER = _PT.alias("p_other")
+# Built once: a board is one statement, so the API's p95 is a round trip plus the ranking.
+GUIDE_BOARD = (
+    select(Guide.id, Guide.userid, Guide.name, Guide.role, *_SUMS)
+    .outerjoin(_PT, and_(_PT.c.guide_id == Guide.id, _PT.c.store_id == bindparam("store_id"), _in_period(_PT)))
+    .where(or_(and_(Guide.store_id == bindparam("store_id"), Guide.active.is_(True)),
+               Guide.id.in_(select(_OTHER.c.guide_id).where(_OTHER.c.store_id == bindparam("store_id"),
+                                                            _in_period(_OTHER)))))   # who left or moved still shows
+    .group_by(Guide.id, Guide.userid, Guide.name, Guide.role))
+_ACTIVE = select(func.count()).where(Guide.store_id == Store.id, Guide.active.is_(True)).scalar_subquery()
+STORE_BOARD = (
+    select(Store.id, Store.code, Store.name, _ACTIVE.label("guides"), *_SUMS)
+    .outerjoin(_PT, and_(_PT.c.store_id == Store.id, _in_period(_PT)))
+    .group_by(Store.id, Store.code, Store.name))
+STORE_BY_CODE = select(Store.id, Store.code, Store.name, Store.timezone).where(Store.code == bindparam("code"))
 
 
-def store_by_code(*, session: Session, code: str) -> Store | None:
-    return session.scalars(select(Store).where(Store.code == code)).one_or_none()
+def _row(found, keys: tuple[str, ...], metric: str) -> dict:
+    sums = {name: int(getattr(found, name)) for name in COLUMNS}
+    metrics = {key: metric_value(sums, key) for key in METRICS}
+    return {**{k: getattr(found, k) for k in keys}, "value": metrics[metric], "metrics": metrics, "sums": sums}
 
 
-def guide_board(*, session: Session, store: Store, period: str, day: date, metric: str) -> Board:
+def store_by_code(*, session: Session | Connection, code: str):
+    """The store (id, code, name, timezone) with this code, or None."""
+    return session.execute(STORE_BY_CODE, {"code": code}).one_or_none()
+
+
+def guide_board(*, session: Session | Connection, store, period: str, day: date, metric: str) -> Board:
     """The store's guides ranked on `metric` over the period containing `day` (zeros included)."""
     start, end = period_range(period, day)
-    found = {row.guide_id: row._asdict() for row in session.execute(
-        select(P.guide_id, *_sums()).where(P.store_id == store.id, P.day.between(start, end)).group_by(P.guide_id))}
-    with_rows = Guide.id.in_(list(found)) if found else false()      # members who left or moved still show
-    guides = session.execute(select(Guide.id, Guide.userid, Guide.name, Guide.role)
-                             .where(or_(with_rows, (Guide.store_id == store.id) & Guide.active.is_(True)))).all()
-    rows = []
-    for guide_id, userid, name, role in guides:
-        sums = {name_: int(found.get(guide_id, {}).get(name_, 0)) for name_ in COLUMNS}
-        metrics = _metrics(sums)
-        rows.append({"guide_id": guide_id, "userid": userid, "name": name, "role": role, "value": metrics[metric],
-                     "metrics": metrics, "sums": sums})
+    rows = [_row(r, ("id", "userid", "name", "role"), metric) for r in session.execute(
+        GUIDE_BOARD, {"store_id": store.id, "start": start, "end": end})]
+    for row in rows:
+        row["guide_id"] = row.pop("id")
     return Board(period, start, end, metric, ranked(rows, "value"), store)
 
 
-def store_board(*, session: Session, period: str, day: date, metric: str) -> Board:
+def store_board(*, session: Session | Connection, period: str, day: date, metric: str) -> Board:
     """Every store ranked on `metric` over the period containing `day`."""
     start, end = period_range(period, day)
-    found = {row.store_id: row._asdict() for row in session.execute(
-        select(P.store_id, *_sums()).where(P.day.between(start, end)).group_by(P.store_id))}
-    guides = dict(session.execute(select(Guide.store_id, func.count()).where(Guide.active.is_(True))
-                                  .group_by(Guide.store_id)).all())
-    rows = []
-    for store in session.scalars(select(Store).order_by(Store.code)):
-        sums = {name: int(found.get(store.id, {}).get(name, 0)) for name in COLUMNS}
-        metrics = _metrics(sums)
-        rows.append({"store_id": store.id, "code": store.code, "name": store.name, "guides": guides.get(store.id, 0),
-                     "value": metrics[metric], "metrics": metrics, "sums": sums})
+    rows = [_row(r, ("id", "code", "name", "guides"), metric)
+            for r in session.execute(STORE_BOARD, {"start": start, "end": end})]
+    for row in rows:
+        row["store_id"] = row.pop("id")
     return Board(period, start, end, metric, ranked(rows, "value"))
 
 

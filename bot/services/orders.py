@@ -44,7 +44,8 @@ class Outcome:
 @dataclass
 class IngestResult:
     outcomes: list[Outcome]
-    tier_changed: set[int]  # customers whose tier moved: their WeCom tags must follow
+    touched: set[tuple[int, date]] = field(default_factory=set)  # (customer, day) pairs whose orders changed
+    tier_changed: set[int] = field(default_factory=set)  # customers whose tier moved: their tags must follow
 
     def count(self, result: str) -> int:
         return sum(1 for o in self.outcomes if o.result == result)
@@ -205,14 +206,26 @@ def _store(session: Session, pending: dict, outcomes: list, secret_key: str) -> 
     return touched
 
 
-def ingest(*, session: Session, raw_orders: Sequence[Any], secret_key: str) -> IngestResult:
-    """Validate and store a batch of orders; recompute the tiers of the customers it touched."""
+def store_batch(*, session: Session, raw_orders: Sequence[Any], secret_key: str) -> IngestResult:
+    """Validate and store a batch of orders (tiers not yet recomputed: see `recompute_tiers`)."""
     outcomes: list[Outcome | None] = [None] * len(raw_orders)
     pending = _collect(raw_orders, outcomes)
     _attach_stores(session, pending, outcomes)
     touched = _store(session, pending, outcomes, secret_key) if pending else set()
-    changed = tiers.recompute(session=session, customer_ids={c for c, _ in touched}, touched=touched)
-    return IngestResult([o for o in outcomes if o is not None], changed)
+    return IngestResult([o for o in outcomes if o is not None], touched)
+
+
+def recompute_tiers(*, session: Session, result: IngestResult) -> IngestResult:
+    """Recompute the tiers of the customers the batch touched (this locks their summary rows)."""
+    result.tier_changed = tiers.recompute(session=session, customer_ids={c for c, _ in result.touched},
+                                          touched=result.touched)
+    return result
+
+
+def ingest(*, session: Session, raw_orders: Sequence[Any], secret_key: str) -> IngestResult:
+    """Validate and store a batch of orders; recompute the tiers of the customers it touched."""
+    return recompute_tiers(session=session, result=store_batch(session=session, raw_orders=raw_orders,
+                                                                secret_key=secret_key))
 
 
 def match_pending_orders(*, session: Session, customer: Customer, mobile_hashes: set[str]) -> int:

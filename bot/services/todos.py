@@ -1,10 +1,11 @@
 """Daily to-do generation for a group of stores sharing a time zone: a handful of set-based statements.
 
 1. expire open to-dos whose window ended; wake snoozed ones whose snooze is over;
-2. INSERT ... SELECT the day's new to-dos: every enabled rule's candidates (bot/services/todos_sql.py)
-   joined to the customer's caring guide (the owner friendship), skipping customers the guide contacted
-   lately and customers at WeCom's group-send receive cap; one new to-do per guide x customer a day
-   (ROW_NUMBER), idempotent through the unique key (ON CONFLICT DO NOTHING);
+2. stage every enabled rule's candidates (bot/services/todos_sql.py) that have no to-do yet in a temporary
+   table, then INSERT ... SELECT the day's new to-dos: joined to the customer's caring guide (the owner
+   friendship), skipping customers the guide contacted lately and customers at WeCom's group-send receive
+   cap; one new to-do per guide x customer a day (ROW_NUMBER), idempotent through the unique key
+   (ON CONFLICT DO NOTHING);
 3. cap each guide's list: the TODO_CAP_PER_GUIDE most urgent pending to-dos are listed (first-purchase
    customers first, then priority); the others wait off the list, keeping their priority, for the next day;
 4. render the text and materials of the to-dos listed today (bot/services/todos_render.py).
@@ -17,7 +18,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Integer, Select, exists, func, literal, select, text, union_all, update
+from sqlalchemy import (JSON, BigInteger, Column, Date, Integer, MetaData, Select, String, Table, exists, func, literal,
+                        select, text, tuple_, union_all, update)
 from sqlalchemy.orm import Session
 
 from bot.rules.cadence import receive_cap
@@ -26,7 +28,7 @@ from bot.services.effect import held_out, record_assignments, with_bucket
 from bot.services.tracking import issue_link_tokens
 from bot.services.todos_cadences import as_cadence, list_rules
 from bot.services.todos_render import render_listed
-from bot.services.todos_sql import active_friendship, is_owner, rule_selects, with_constants
+from bot.services.todos_sql import owners, rule_selects, with_constants
 from models import CustomerPurchase, Friendship, Guide, MaterialSend, Store, TodoRun, utcnow
 from models.base import UTCDateTime
 from models.todo import CHANNEL_GROUP_SEND, TODO_DONE, TODO_EXPIRED, TODO_PENDING, TODO_SNOOZED, Todo
@@ -87,56 +89,75 @@ def wake_snoozed(*, session: Session, store_ids: list[int], on: date) -> int:
         .execution_options(synchronize_session=False)).rowcount
 
 
-def _candidates(session: Session, on: date):
+# The day's candidates, staged in a temporary table: the planner then sees their real number (the rules'
+# windows are wide, a customer stays a candidate for weeks) and each later step is an ordinary join.
+CANDIDATES = Table(
+    "todo_candidate", MetaData(),
+    Column("customer_id", BigInteger), Column("anchor", Date), Column("expires_on", Date), Column("tier", String(16)),
+    Column("rule_id", BigInteger), Column("rank", Integer), Column("priority", Integer), Column("bucket", BigInteger),
+    prefixes=["TEMPORARY"])
+CANDIDATE_COLUMNS = ["customer_id", "anchor", "expires_on", "tier", "rule_id", "rank", "priority", "bucket"]
+
+
+def stage_candidates(*, session: Session, on: date) -> bool:
+    """Fill the temporary candidate table with every enabled rule's touches due on `on` that no to-do
+    has yet (the unique key's prefix); False when no rule is enabled."""
     rules = sorted(list_rules(session=session, enabled_only=True), key=lambda r: (-r.priority, r.code))
     selects = [with_bucket(with_constants(stmt, rule.id, rank, rule.priority), rule.code)
                for rank, rule in enumerate(rules) for stmt in rule_selects(as_cadence(rule), on)]
-    return union_all(*selects).subquery("cand") if selects else None
+    if not selects:
+        return False
+    due = union_all(*selects).subquery("due")
+    seen = T.alias("t_seen")
+    fresh = select(*(due.c[name] for name in CANDIDATE_COLUMNS)).where(~exists().where(
+        seen.c.customer_id == due.c.customer_id, seen.c.rule_id == due.c.rule_id, seen.c.anchor == due.c.anchor))
+    CANDIDATES.create(session.connection())
+    session.execute(CANDIDATES.insert().from_select(CANDIDATE_COLUMNS, fresh))
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE todo_candidate"))
+    return True
 
 
-def _skips(cand, on: date, tz: str, policy: Policy) -> list:
-    """Already had this touch, or a new to-do today; contacted by this guide lately; at the receive cap."""
-    seen, today, sent = T.alias("t_seen"), T.alias("t_today"), T.alias("t_sent")
-    cap_rows, failed = T.alias("t_cap"), T.alias("t_fail")
+def _skips(cand, guide_id, on: date, tz: str, policy: Policy) -> list:
+    """A new to-do today already; contacted by this guide lately; at WeCom's receive cap this period."""
+    ms = MaterialSend.__table__
     since = local_midnight(on - timedelta(days=policy.recent_contact_days), tz)
     period_start, cap = receive_cap(policy.receive_cap_mode, on)
     period = local_midnight(period_start, tz)
-    ms = MaterialSend.__table__
-    received = (select(func.count()).select_from(cap_rows).where(
-        cap_rows.c.customer_id == cand.c.customer_id, cap_rows.c.channel == CHANNEL_GROUP_SEND,
-        cap_rows.c.status == TODO_DONE, cap_rows.c.sent_at >= period).scalar_subquery())
-    return [
-        ~exists().where(seen.c.customer_id == cand.c.customer_id, seen.c.rule_id == cand.c.rule_id,
-                        seen.c.anchor == cand.c.anchor),
-        ~exists().where(today.c.guide_id == F.c.guide_id, today.c.customer_id == cand.c.customer_id,
-                        today.c.generated_on == on),
-        ~exists().where(sent.c.customer_id == cand.c.customer_id, sent.c.guide_id == F.c.guide_id,
-                        sent.c.sent_at >= since),
-        ~exists().where(ms.c.customer_id == cand.c.customer_id, ms.c.guide_id == F.c.guide_id,
-                        ms.c.sent_at >= since),
-        received < cap,
-        ~exists().where(failed.c.customer_id == cand.c.customer_id, failed.c.failure_reason == RECEIVE_LIMIT,
-                        failed.c.updated_at >= period),
-    ]
+    made_today = select(T.c.guide_id, T.c.customer_id).where(T.c.generated_on == on)
+    contacted = union_all(select(T.c.guide_id, T.c.customer_id).where(T.c.sent_at >= since),
+                          select(ms.c.guide_id, ms.c.customer_id).where(ms.c.sent_at >= since,
+                                                                         ms.c.guide_id.is_not(None)))
+    capped = (select(T.c.customer_id).where(T.c.channel == CHANNEL_GROUP_SEND, T.c.status == TODO_DONE,
+                                            T.c.sent_at >= period)
+              .group_by(T.c.customer_id).having(func.count() >= cap))
+    limited = select(T.c.customer_id).where(T.c.failure_reason == RECEIVE_LIMIT, T.c.updated_at >= period)
+    return [tuple_(guide_id, cand.c.customer_id).not_in(made_today),
+            tuple_(guide_id, cand.c.customer_id).not_in(contacted),
+            cand.c.customer_id.not_in(capped), cand.c.customer_id.not_in(limited)]
 
 
 def insert_new(*, session: Session, store_ids: list[int], on: date, tz: str, policy: Policy) -> int:
     """INSERT ... SELECT the day's new to-dos for these stores; return how many were created."""
-    cand = _candidates(session, on)
-    if cand is None:
+    if not stage_candidates(session=session, on=on):
         return 0
-    now = utcnow()
-    first = func.coalesce(P.c.tier, "none") == "first"
+    try:
+        return _insert_from_candidates(session, store_ids, on, tz, policy)
+    finally:
+        CANDIDATES.drop(session.connection())
+
+
+def _insert_from_candidates(session: Session, store_ids: list[int], on: date, tz: str, policy: Policy) -> int:
+    cand, now = CANDIDATES, utcnow()
+    care = owners(F, G, select(cand.c.customer_id), store_ids)
     ranked = (select(
-        G.c.store_id, F.c.guide_id, cand.c.customer_id, cand.c.rule_id, cand.c.anchor, cand.c.expires_on,
-        cand.c.priority, first.label("first_purchase"), cand.c.bucket,
-        func.row_number().over(partition_by=(F.c.guide_id, cand.c.customer_id),
+        care.c.store_id, care.c.guide_id, cand.c.customer_id, cand.c.rule_id, cand.c.anchor, cand.c.expires_on,
+        cand.c.priority, (cand.c.tier == "first").label("first_purchase"), cand.c.bucket,
+        func.row_number().over(partition_by=(care.c.guide_id, cand.c.customer_id),
                                order_by=(held_out(cand.c.bucket, policy.holdout_percent), cand.c.rank,
                                          cand.c.anchor)).label("rn"))
-        .select_from(cand.join(F, F.c.customer_id == cand.c.customer_id).join(G, G.c.id == F.c.guide_id)
-                     .outerjoin(P, P.c.customer_id == cand.c.customer_id))
-        .where(G.c.store_id.in_(store_ids), G.c.active.is_(True), active_friendship(F), is_owner(F, F, G),
-               *_skips(cand, on, tz, policy))
+        .select_from(cand.join(care, care.c.customer_id == cand.c.customer_id))
+        .where(*_skips(cand, care.c.guide_id, on, tz, policy))
         .subquery("ranked"))
     columns = ["store_id", "guide_id", "customer_id", "rule_id", "anchor", "expires_on", "priority", "first_purchase",
                "generated_on", "due_on", "listed", "status", "material_ids", "links", "created_at", "updated_at"]
@@ -192,8 +213,10 @@ def generate(*, session: Session, on: date, store_ids: list[int], tz: str, polic
     step = progress or (lambda _label: None)
     started, outcome = utcnow(), Outcome(on=on, store_ids=sorted(store_ids))
     if session.get_bind().dialect.name == "postgresql":
-        # The statements are cheap but look expensive to the planner; JIT compiling them costs seconds.
+        # The statements look expensive to the planner (JIT compiling them costs seconds), and their sorts
+        # and hashes over the day's candidates should stay in memory.
         session.execute(text("SET LOCAL jit = off"))
+        session.execute(text("SET LOCAL work_mem = '256MB'"))
     outcome.expired = expire_open(session=session, store_ids=store_ids, on=on)
     outcome.woken = wake_snoozed(session=session, store_ids=store_ids, on=on)
     step("expire")

@@ -1,48 +1,56 @@
-"""The personal text, materials and link targets of listed to-dos, filled in batches after generation.
+"""The personal text, materials and link targets of listed to-dos, filled after generation.
 
-Only the to-dos on the day's lists that have no text yet are rendered (never a pass over every customer). The copy is the
-rule's template chosen per customer (bot.rules.cadence.template_index) and rendered by the content
-library's safe renderer with the surname-and-honorific salutation; materials come from the content
-library's selection rules with the rule's selector.
+Only the to-dos on the day's lists that have no text yet are rendered (never a pass over every customer).
+The copy is the rule's template chosen per customer (bot.rules.cadence.template_index) and rendered by the
+content library's safe renderer with the surname-and-honorific salutation; materials come from the
+content library's selection rules with the rule's selector.
+
+A first run lists hundreds of thousands of to-dos, so the facts are read set-based: the to-dos to render go
+to a temporary table, and two streams ordered by customer (the to-dos with their customer, guide, store and
+purchase summary; the customers' purchase lines) are merged in Python. The results go to a second temporary
+table in multi-row INSERTs and are applied by one UPDATE ... FROM.
 """
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from datetime import date
-from types import SimpleNamespace
+from typing import Iterator
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import JSON, BigInteger, Column, Integer, MetaData, Select, Table, Text, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from bot.rules.cadence import template_index
 from bot.rules.content_selection import CustomerFacts, in_scope, occasions_for, season_of
 from bot.rules.content_selection import rank as rank_materials
-from bot.services.todos_sql import counted
 from content_library.catalogue import facts_of, list_materials
 from content_library.payloads import SEASON_NAMES, Personal, placeholder_values
-from content_library.selection import customer_facts_many
+from content_library.purchases import purchase_facts_from
 from content_library.templates import render
-from models import CadenceRule, Customer, CustomerPurchase, Guide, Material, Order, OrderItem, ReplenishCycle, Store
+from models import (CadenceRule, Customer, CustomerPurchase, Guide, Material, MaterialSend, Order, OrderItem,
+                    ReplenishCycle, Store)
 from models.todo import TODO_PENDING, Todo
 
 FALLBACK_TEMPLATE = "{salutation}，您好！我是{store}的{guide}，最近有什么需要随时找我～"
 FALLBACK_PRODUCT = "宝贝"
-BATCH = 1000
+BATCH = 2000
+STREAM = 2000
+
+TARGETS = Table("todo_render_target", MetaData(), Column("id", BigInteger, primary_key=True),
+                Column("customer_id", BigInteger), prefixes=["TEMPORARY"])
+RENDERED = Table("todo_rendered", MetaData(), Column("id", BigInteger, primary_key=True), Column("text", Text),
+                 Column("template_index", Integer), Column("material_ids", JSON), Column("links", JSON),
+                 prefixes=["TEMPORARY"])
 
 
 @dataclasses.dataclass
-class _Row:
-    id: int
-    customer_id: int
-    rule_id: int
-    anchor: date
-    store_id: int
-    customer_name: str
-    gender: int
-    birthday: date | None
-    guide_name: str
-    store_name: str
-    region: str | None
+class _Customer:
+    """What rendering needs of one customer, gathered from the purchase-line stream."""
+
+    last_item: tuple[str, str] = ("", "")            # first line of the last purchase
+    consumable: tuple[str, str] = ("", "")           # the most recently bought SKU with a usage cycle
+    categories: set[str] = dataclasses.field(default_factory=set)
+    sent: frozenset[int] = frozenset()
 
 
 class _Materials:
@@ -81,96 +89,135 @@ class _Materials:
         return self._memo[key]
 
 
-def _listed_unrendered(guide_ids: Select, on: date, after_id: int, limit: int) -> Select:
-    return (select(Todo.id, Todo.customer_id, Todo.rule_id, Todo.anchor, Todo.store_id,
-                   Customer.name.label("customer_name"), Customer.gender, Customer.birthday,
-                   Guide.name.label("guide_name"), Store.name.label("store_name"), Store.region)
-            .join(Customer, Customer.id == Todo.customer_id).join(Guide, Guide.id == Todo.guide_id)
-            .join(Store, Store.id == Todo.store_id)
-            .where(Todo.text.is_(None), Todo.status == TODO_PENDING, Todo.listed.is_(True), Todo.due_on <= on,
-                   Todo.guide_id.in_(guide_ids), Todo.id > after_id)
-            .order_by(Todo.id).limit(limit))
+def _unrendered(guide_ids: Select, on: date) -> Select:
+    """(id, customer_id) of the to-dos on today's lists that have no text yet."""
+    return select(Todo.id, Todo.customer_id).where(
+        Todo.text.is_(None), Todo.status == TODO_PENDING, Todo.listed.is_(True), Todo.due_on <= on,
+        Todo.guide_id.in_(guide_ids))
 
 
-def last_items(*, session: Session, customer_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """(name, category) of the first item of each customer's last purchase."""
-    rows = session.execute(
-        select(Order.customer_id, OrderItem.name, OrderItem.category)
-        .join(OrderItem, OrderItem.order_id == Order.id)
-        .join(CustomerPurchase, (CustomerPurchase.customer_id == Order.customer_id)
-              & (CustomerPurchase.last_purchase_day == Order.purchase_day))
-        .where(Order.customer_id.in_(customer_ids), counted(Order.__table__))
-        .order_by(Order.customer_id, Order.paid_at, OrderItem.line_no))
-    out: dict[int, tuple[str, str]] = {}
-    for customer_id, name, category in rows:
-        out.setdefault(customer_id, (name or "", category or ""))
-    return out
+def _todo_stream(session: Session) -> Iterator:
+    stmt = (select(Todo.id, Todo.customer_id, Todo.rule_id, Todo.anchor, Todo.store_id, Customer.name,
+                   Customer.gender, Customer.birthday, Guide.name.label("guide_name"),
+                   CustomerPurchase.tier, CustomerPurchase.purchase_count, CustomerPurchase.last_purchase_day)
+            .join(TARGETS, TARGETS.c.id == Todo.id).join(Customer, Customer.id == Todo.customer_id)
+            .join(Guide, Guide.id == Todo.guide_id)
+            .outerjoin(CustomerPurchase, CustomerPurchase.customer_id == Todo.customer_id)
+            .order_by(Todo.customer_id, Todo.id))
+    return iter(session.execute(stmt, execution_options={"yield_per": STREAM}))
 
 
-def consumables(*, session: Session, customer_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """(name, category) of each customer's most recently bought consumable (a SKU with a usage cycle)."""
-    rows = session.execute(
-        select(Order.customer_id, OrderItem.name, OrderItem.category, ReplenishCycle.name.label("cycle_name"))
-        .join(OrderItem, OrderItem.order_id == Order.id).join(ReplenishCycle, ReplenishCycle.sku == OrderItem.sku)
-        .where(Order.customer_id.in_(customer_ids), counted(Order.__table__))
-        .order_by(Order.customer_id, Order.purchase_day.desc(), OrderItem.line_no))
-    out: dict[int, tuple[str, str]] = {}
-    for customer_id, name, category, cycle_name in rows:
-        out.setdefault(customer_id, (name or cycle_name or "", category or ""))
-    return out
+def _line_stream(session: Session) -> Iterator:
+    """Every non-refunded order line of the customers to render, by customer, newest purchase first."""
+    customers = select(TARGETS.c.customer_id).distinct().subquery("targets")
+    stmt = (select(Order.customer_id, Order.purchase_day, OrderItem.name, OrderItem.category,
+                   ReplenishCycle.name.label("cycle_name"), (ReplenishCycle.sku.is_not(None)).label("consumable"))
+            .join(customers, customers.c.customer_id == Order.customer_id)
+            .join(OrderItem, OrderItem.order_id == Order.id)
+            .outerjoin(ReplenishCycle, ReplenishCycle.sku == OrderItem.sku)
+            .where(Order.status != "refunded")
+            .order_by(Order.customer_id, Order.purchase_day.desc(), Order.paid_at, OrderItem.line_no))
+    return iter(session.execute(stmt, execution_options={"yield_per": STREAM}))
 
 
-def _facts(session: Session, rows: list[_Row], stores: dict[int, Store]) -> dict[int, CustomerFacts]:
-    customers = [SimpleNamespace(id=r.customer_id, birthday=r.birthday) for r in rows]
-    by_customer = {r.customer_id: stores[r.store_id] for r in rows}
-    return customer_facts_many(session=session, customers=customers, stores=by_customer)
+def _sent_stream(session: Session) -> Iterator:
+    customers = select(TARGETS.c.customer_id).distinct().subquery("targets")
+    stmt = (select(MaterialSend.customer_id, MaterialSend.material_id)
+            .join(customers, customers.c.customer_id == MaterialSend.customer_id)
+            .order_by(MaterialSend.customer_id))
+    return iter(session.execute(stmt, execution_options={"yield_per": STREAM}))
 
 
-def _render_one(row: _Row, rule: CadenceRule, product: tuple[str, str], on: date) -> tuple[str, int]:
+class _Merge:
+    """Walks a stream of (customer_id, ...) rows in step with ascending customer ids."""
+
+    def __init__(self, rows: Iterator):
+        self._rows = rows
+        self._head = next(rows, None)
+
+    def take(self, customer_id: int) -> list:
+        while self._head is not None and self._head[0] < customer_id:
+            self._head = next(self._rows, None)
+        out = []
+        while self._head is not None and self._head[0] == customer_id:
+            out.append(self._head)
+            self._head = next(self._rows, None)
+        return out
+
+
+def _customer(lines: list, sent: list, last_day: date | None) -> _Customer:
+    found = _Customer(sent=frozenset(m for _c, m in sent))
+    for _cid, day, name, category, cycle_name, consumable in lines:
+        if category:
+            found.categories.add(category)
+        if day == last_day and found.last_item == ("", ""):
+            found.last_item = (name or "", category or "")
+        if consumable and found.consumable == ("", ""):
+            found.consumable = (name or cycle_name or "", category or "")
+    return found
+
+
+def _render_one(row, rule: CadenceRule, customer: _Customer, store: Store, materials: _Materials,
+                on: date) -> dict:
     templates = rule.templates or [FALLBACK_TEMPLATE]
     index = template_index(row.customer_id, rule.code, row.anchor, len(templates))
-    personal = Personal(customer_name=row.customer_name, customer_gender=row.gender, guide=row.guide_name,
-                        store=row.store_name, product=product[0] or FALLBACK_PRODUCT, category=product[1],
+    product = customer.consumable if rule.kind == "replenishment" else customer.last_item
+    personal = Personal(customer_name=row.name, customer_gender=row.gender, guide=row.guide_name,
+                        store=store.name, product=product[0] or FALLBACK_PRODUCT, category=product[1],
                         coupon=rule.coupon, season=SEASON_NAMES[season_of(on)])
-    return render(templates[index], placeholder_values(personal)), index
+    chosen: list[int] = []
+    if materials.facts and int((rule.material_spec or {}).get("limit") or 0) > 0:
+        facts = CustomerFacts(
+            customer_id=row.customer_id, store_id=store.id, region=store.region, tier=row.tier or "none",
+            purchases=purchase_facts_from(purchase_count=row.purchase_count or 0,
+                                          last_purchase_on=row.last_purchase_day, categories=customer.categories),
+            birthday=row.birthday, sent_material_ids=customer.sent)
+        chosen = materials.choose(facts, rule.material_spec or {}, on)
+    links = [{"material_id": mid, "target": materials.by_id[mid].link_url, "token": None}
+             for mid in chosen if materials.by_id[mid].link_url]
+    return {"id": row.id, "text": render(templates[index], placeholder_values(personal)), "template_index": index,
+            "material_ids": chosen, "links": links}
 
 
-def _render_batch(session: Session, rows: list[_Row], rules: dict[int, CadenceRule], materials: _Materials,
-                  on: date) -> list[dict]:
-    ids = [r.customer_id for r in rows]
-    products = last_items(session=session, customer_ids=ids)
-    refill_ids = [r.customer_id for r in rows if rules[r.rule_id].kind == "replenishment"]
-    refills = consumables(session=session, customer_ids=refill_ids) if refill_ids else {}
-    wants = [r for r in rows if int((rules[r.rule_id].material_spec or {}).get("limit") or 0) > 0]
-    facts = _facts(session, wants, {s.id: s for s in session.scalars(select(Store))}) \
-        if wants and materials.facts else {}
-    updates = []
-    for row in rows:
-        rule = rules[row.rule_id]
-        source = refills if rule.kind == "replenishment" else products
-        text, index = _render_one(row, rule, source.get(row.customer_id, ("", "")), on)
-        chosen = materials.choose(facts[row.customer_id], rule.material_spec or {}, on) \
-            if row.customer_id in facts else []
-        links = [{"material_id": mid, "target": materials.by_id[mid].link_url, "token": None}
-                 for mid in chosen if materials.by_id[mid].link_url]
-        updates.append({"id": row.id, "text": text, "template_index": index, "material_ids": chosen,
-                        "links": links})
-    return updates
+def _rendered(session: Session, rules: dict[int, CadenceRule], materials: _Materials, stores: dict[int, Store],
+              on: date) -> Iterator[dict]:
+    lines = _Merge(_line_stream(session))
+    sent = _Merge(_sent_stream(session)) if materials.facts else None
+    for customer_id, group in itertools.groupby(_todo_stream(session), key=lambda r: r.customer_id):
+        todos = list(group)
+        customer = _customer(lines.take(customer_id), sent.take(customer_id) if sent else [],
+                             todos[0].last_purchase_day)
+        for row in todos:
+            yield _render_one(row, rules[row.rule_id], customer, stores[row.store_id], materials, on)
 
 
-def render_listed(*, session: Session, guide_ids: Select, on: date, batch: int = BATCH) -> int:
+def render_listed(*, session: Session, guide_ids: Select, on: date) -> int:
     """Fill text, materials and links of the to-dos on today's lists not rendered yet; return how many.
 
     A to-do waiting off the list is rendered on the day it makes the list, so its copy reads fresh then.
     """
-    rules = {r.id: r for r in session.scalars(select(CadenceRule))}
-    needs_materials = any(int((r.material_spec or {}).get("limit") or 0) > 0 for r in rules.values())
-    materials = _Materials(session, needs_materials)
-    after, total = 0, 0
-    while True:
-        rows = [_Row(*r) for r in session.execute(_listed_unrendered(guide_ids, on, after, batch))]
-        if not rows:
-            return total
-        updates = _render_batch(session, rows, rules, materials, on)
-        session.execute(update(Todo), updates)
-        after, total = rows[-1].id, total + len(rows)
+    connection = session.connection()
+    TARGETS.create(connection)
+    RENDERED.create(connection)
+    try:
+        count = session.execute(insert(TARGETS).from_select(["id", "customer_id"], _unrendered(guide_ids, on))
+                                .returning(TARGETS.c.id)).all()
+        if not count:
+            return 0
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("ANALYZE todo_render_target"))
+        rules = {r.id: r for r in session.scalars(select(CadenceRule))}
+        materials = _Materials(session, any(int((r.material_spec or {}).get("limit") or 0) > 0
+                                            for r in rules.values()))
+        stores = {s.id: s for s in session.scalars(select(Store))}
+        rows = _rendered(session, rules, materials, stores, on)
+        while chunk := list(itertools.islice(rows, BATCH)):   # RETURNING makes it multi-row INSERTs
+            session.execute(insert(RENDERED).returning(RENDERED.c.id), chunk).all()
+        session.execute(update(Todo).where(Todo.id == RENDERED.c.id).values(
+            text=RENDERED.c.text, template_index=RENDERED.c.template_index, material_ids=RENDERED.c.material_ids,
+            links=RENDERED.c.links).execution_options(synchronize_session=False))
+        return len(count)
+    finally:
+        RENDERED.drop(connection)
+        TARGETS.drop(connection)
+

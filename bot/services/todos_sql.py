@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Date, Integer, and_, exists, extract, func, literal, null, or_, select
+from sqlalchemy import Date, Integer, and_, exists, extract, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement, Select
 
@@ -62,11 +62,12 @@ def _purchase_ref(rule: Cadence):
     return P.c.first_purchase_day if rule.trigger == "first_purchase" else P.c.last_purchase_day
 
 
-def _single_item() -> ColumnElement:
-    quantity = (select(func.sum(I.c.quantity)).select_from(O.join(I, I.c.order_id == O.c.id))
-                .where(O.c.customer_id == P.c.customer_id, O.c.purchase_day == P.c.last_purchase_day, counted())
-                .scalar_subquery())
-    return quantity == 1
+def _items_per_day(earliest: date, latest: date):
+    """(customer_id, purchase_day, items) of the counted orders of days in a range (a subquery)."""
+    return (select(O.c.customer_id, O.c.purchase_day, func.sum(I.c.quantity).label("item_count"))
+            .select_from(O.join(I, I.c.order_id == O.c.id))
+            .where(O.c.purchase_day.between(_day(earliest), _day(latest)), O.c.customer_id.is_not(None), counted())
+            .group_by(O.c.customer_id, O.c.purchase_day).subquery("items_per_day"))
 
 
 def purchase_selects(rule: Cadence, on: date) -> list[Select]:
@@ -75,11 +76,14 @@ def purchase_selects(rule: Cadence, on: date) -> list[Select]:
     out = []
     for offset in rule.touches():
         earliest, latest = reference_range(on, rule, offset)
-        where = [ref.between(_day(earliest), _day(latest)), *_tier_filter(rule, P.c.tier)]
-        if rule.trigger == "single_item":
-            where.append(_single_item())
-        out.append(select(P.c.customer_id.label("customer_id"), date_add(ref, offset).label("anchor"),
-                          date_add(ref, offset + rule.window_end).label("expires_on")).where(*where))
+        stmt = select(P.c.customer_id.label("customer_id"), date_add(ref, offset).label("anchor"),
+                      date_add(ref, offset + rule.window_end).label("expires_on"), P.c.tier.label("tier")) \
+            .where(ref.between(_day(earliest), _day(latest)), *_tier_filter(rule, P.c.tier))
+        if rule.trigger == "single_item":   # the last purchase day's counted orders hold one item in all
+            days = _items_per_day(earliest, latest)
+            stmt = stmt.join(days, (days.c.customer_id == P.c.customer_id)
+                             & (days.c.purchase_day == P.c.last_purchase_day)).where(days.c.item_count == 1)
+        out.append(stmt)
     return out
 
 
@@ -92,7 +96,8 @@ def cart_selects(rule: Cadence, on: date) -> list[Select]:
     for offset in rule.touches():
         earliest, latest = reference_range(on, rule, offset)
         stmt = (select(E.c.customer_id.label("customer_id"), date_add(E.c.occurred_on, offset).label("anchor"),
-                       date_add(E.c.occurred_on, offset + rule.window_end).label("expires_on"))
+                       date_add(E.c.occurred_on, offset + rule.window_end).label("expires_on"),
+                       func.coalesce(P.c.tier, "none").label("tier"))
                 .select_from(E.outerjoin(P, P.c.customer_id == E.c.customer_id))
                 .where(E.c.kind == "add_to_cart", E.c.occurred_on.between(_day(earliest), _day(latest)), ~later,
                        or_(P.c.last_purchase_day.is_(None), P.c.last_purchase_day < E.c.occurred_on),
@@ -103,19 +108,23 @@ def cart_selects(rule: Cadence, on: date) -> list[Select]:
 
 
 def runouts(on: date):
-    """(customer_id, runout day) of each consumable's latest purchase within the look-back (a subquery)."""
-    o2, i2 = O.alias("o2"), I.alias("i2")
-    rebought = exists().select_from(o2.join(i2, i2.c.order_id == o2.c.id)).where(
-        o2.c.customer_id == O.c.customer_id, i2.c.sku == I.c.sku, o2.c.purchase_day > O.c.purchase_day,
-        o2.c.purchase_day <= _day(on), counted(o2))
-    runout = date_add(O.c.purchase_day, R.c.cycle_days * func.sum(I.c.quantity))
-    return (select(O.c.customer_id.label("customer_id"), runout.label("runout"))
-            .select_from(O.join(I, I.c.order_id == O.c.id).join(R, R.c.sku == I.c.sku))
-            .where(O.c.customer_id.is_not(None), counted(),
-                   O.c.purchase_day.between(_day(on - timedelta(days=REPLENISH_LOOKBACK_DAYS)), _day(on)),
-                   ~rebought)
-            .group_by(O.c.customer_id, O.c.purchase_day, I.c.sku, R.c.cycle_days)
-            .subquery("runouts"))
+    """(customer_id, runout day) of each consumable's latest purchase within the look-back (a subquery).
+
+    Per customer and SKU, the latest day it was bought (RANK over the day-grouped lines), that day's
+    quantity times the SKU's cycle (bot.rules.cadence.runout_day).
+    """
+    bought = (select(O.c.customer_id, I.c.sku, O.c.purchase_day, R.c.cycle_days,
+                     func.sum(I.c.quantity).label("quantity"),
+                     func.rank().over(partition_by=(O.c.customer_id, I.c.sku),
+                                      order_by=O.c.purchase_day.desc()).label("latest"))
+              .select_from(O.join(I, I.c.order_id == O.c.id).join(R, R.c.sku == I.c.sku))
+              .where(O.c.customer_id.is_not(None), counted(),
+                     O.c.purchase_day.between(_day(on - timedelta(days=REPLENISH_LOOKBACK_DAYS)), _day(on)))
+              .group_by(O.c.customer_id, I.c.sku, O.c.purchase_day, R.c.cycle_days)
+              .subquery("bought"))
+    return (select(bought.c.customer_id.label("customer_id"),
+                   date_add(bought.c.purchase_day, bought.c.cycle_days * bought.c.quantity).label("runout"))
+            .where(bought.c.latest == 1).subquery("runouts"))
 
 
 def replenish_selects(rule: Cadence, on: date) -> list[Select]:
@@ -125,7 +134,8 @@ def replenish_selects(rule: Cadence, on: date) -> list[Select]:
     for offset in rule.touches():
         earliest, latest = reference_range(on, rule, offset)
         out.append(select(due.c.customer_id.label("customer_id"), date_add(due.c.runout, offset).label("anchor"),
-                          date_add(due.c.runout, offset + rule.window_end).label("expires_on"))
+                          date_add(due.c.runout, offset + rule.window_end).label("expires_on"),
+                          func.coalesce(P.c.tier, "none").label("tier"))
                    .select_from(due.outerjoin(P, P.c.customer_id == due.c.customer_id))
                    .where(due.c.runout.between(_day(earliest), _day(latest)),
                           *_tier_filter(rule, func.coalesce(P.c.tier, "none")))
@@ -143,7 +153,7 @@ def birthday_selects(rule: Cadence, on: date) -> list[Select]:
             where.append(extract("day", C.c.birthday).in_(match.days))
         expires = match.anchor + timedelta(days=rule.window_end)
         out.append(select(C.c.id.label("customer_id"), _day(match.anchor).label("anchor"),
-                          _day(expires).label("expires_on"))
+                          _day(expires).label("expires_on"), func.coalesce(P.c.tier, "none").label("tier"))
                    .select_from(C.outerjoin(P, P.c.customer_id == C.c.id)).where(*where))
     return out
 
@@ -167,13 +177,6 @@ def with_constants(stmt: Select, rule_id: int, rank: int, priority: int) -> Sele
                             literal(priority, Integer).label("priority"))
 
 
-def no_rows() -> Select:
-    """A SELECT of the candidate shape that returns nothing (no rule is due)."""
-    return select(literal(0, Integer).label("customer_id"), null().label("anchor"), null().label("expires_on"),
-                  literal(0, Integer).label("rule_id"), literal(0, Integer).label("rank"),
-                  literal(0, Integer).label("priority")).where(literal(1, Integer) == 0)
-
-
 def active_friendship(f) -> ColumnElement:
     """A friendship that is on: the SQL of bot.rules.membership.is_active(added_at, both deletions)."""
     return and_(f.c.added_at.is_not(None),
@@ -181,11 +184,18 @@ def active_friendship(f) -> ColumnElement:
                 or_(f.c.deleted_by_customer_at.is_(None), f.c.added_at > f.c.deleted_by_customer_at))
 
 
-def is_owner(f, friendship_table, guide_table) -> ColumnElement:
-    """No earlier active friendship of the customer with an active member (bot.rules.cadence.owner_of)."""
-    f2, g2 = friendship_table.alias("f_other"), guide_table.alias("g_other")
-    mine = func.coalesce(f.c.first_added_at, f.c.added_at)
-    theirs = func.coalesce(f2.c.first_added_at, f2.c.added_at)
-    return ~exists().select_from(f2.join(g2, g2.c.id == f2.c.guide_id)).where(
-        f2.c.customer_id == f.c.customer_id, f2.c.id != f.c.id, g2.c.active.is_(True), active_friendship(f2),
-        or_(theirs < mine, and_(theirs == mine, f2.c.id < f.c.id)))
+def owners(friendship_table, guide_table, customer_ids, store_ids: list[int]):
+    """(customer_id, guide_id, store_id) of the guide caring for each of these customers, when in these stores.
+
+    The caring guide is the earliest still-active friendship with an active member: the SQL of
+    bot.rules.cadence.owner_of, over the friendships of the given customers only.
+    """
+    f, g = friendship_table, guide_table
+    order = func.row_number().over(partition_by=f.c.customer_id,
+                                   order_by=(func.coalesce(f.c.first_added_at, f.c.added_at), f.c.id))
+    live = (select(f.c.customer_id, f.c.guide_id, g.c.store_id, order.label("n"))
+            .select_from(f.join(g, g.c.id == f.c.guide_id))
+            .where(g.c.active.is_(True), active_friendship(f), f.c.customer_id.in_(customer_ids))
+            .subquery("live"))
+    return (select(live.c.customer_id, live.c.guide_id, live.c.store_id)
+            .where(live.c.n == 1, live.c.store_id.in_(store_ids)).subquery("owners"))

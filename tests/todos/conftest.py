@@ -15,6 +15,7 @@ def settings(settings, sandbox_server):
     settings.ORDER_WEBHOOK_SECRET = ORDER_SECRET
     settings.TIER_TAG_DELAY_SECONDS = 0  # the burst worker of the tests does not run scheduled jobs
     settings.WECOM_OAUTH_BASE = sandbox_server.base_url.removesuffix("cgi-bin/")
+    settings.HOLDOUT_PERCENT = 0   # every eligible customer gets care here; the holdout has its own tests
     return settings
 
 

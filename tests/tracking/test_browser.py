@@ -32,7 +32,7 @@ def _sign_in(page, web: str, userid: str, target: str) -> None:
     page.goto(f"{web}/auth/wecom?next={quote(target)}")
     page.wait_for_url(re.compile(r".*/connect/oauth2/authorize.*"))
     page.locator(f'a.member[data-userid="{userid}"]').click()
-    page.wait_for_url(re.compile(re.escape(web) + r"/manager/leaderboard.*"))
+    page.wait_for_url(re.compile(re.escape(web + target.split("?")[0]) + r".*"))
 
 
 def _names(page) -> list[str]:
@@ -70,3 +70,52 @@ def test_a_manager_reads_sorts_switches_and_exports_the_leaderboard(page, web, d
     sheet = load_workbook(io.BytesIO(open(download_info.value.path(), "rb").read())).active
     assert [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)] == _names(page)
     screenshot(page, f"tracking-leaderboard-month-{page.size}")
+
+
+def test_hq_reads_the_effect_of_care_and_a_guide_the_radar(browser, web, db, org, client, screenshot):
+    from datetime import datetime, time, timedelta, timezone
+
+    from sqlalchemy import insert, select
+
+    from models import PurchaseDay, Todo
+    from tests.tracking.helpers import token
+    from tests.tracking.test_effect import D, first_buyers, run
+    from tests.web.helpers import HQ_PASSWORD, HQ_USERNAME, make_hq_user
+
+    ids = first_buyers(db, 600)
+    run(db, D, 10)
+    with db.transaction() as session:       # a third buy again within the month
+        session.execute(insert(PurchaseDay), [
+            {"customer_id": c, "day": D + timedelta(days=5), "order_count": 1, "amount": 9900,
+             "first_paid_at": datetime.combine(D + timedelta(days=5), time(3), timezone.utc)}
+            for c in ids if c % 3 == 0])
+    make_hq_user(db)
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{web}/hq/effect?from={D.isoformat()}&to={(D + timedelta(days=1)).isoformat()}")
+    page.fill("input[name=username]", HQ_USERNAME)
+    page.fill("input[name=password]", HQ_PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_url(re.compile(r".*/hq/effect.*"))
+    row = page.get_by_test_id("effect-row").first
+    cells = [c.inner_text() for c in row.locator("td").all()]
+    assert row.get_attribute("data-rule") == "first_care" and int(cells[1]) + int(cells[4]) == 600
+    assert cells[3].endswith("%") and "个百分点" in cells[7] and " ~ " in cells[8]
+    screenshot(page, "tracking-effect-desktop")
+    context.close()
+
+    with db.transaction() as session:       # three of the to-dos went out twenty minutes ago; one was clicked
+        sent = list(session.scalars(select(Todo).order_by(Todo.id).limit(3)))
+        for todo in sent:
+            todo.status, todo.channel = "done", "sidebar"
+            todo.sent_at = datetime.now(timezone.utc) - timedelta(minutes=20)
+        link = token(guide_id=sent[0].guide_id, customer_id=sent[0].customer_id, todo_id=sent[0].id)
+    assert client.get(f"/t/{link}").status_code == 302
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  locale="zh-CN")
+    page = context.new_page()
+    _sign_in(page, web, "wangfang", "/guide/radar/")
+    assert page.get_by_test_id("send").count() == 3 and page.get_by_test_id("live-clicks").inner_text() == "1"
+    assert page.get_by_test_id("clicked").first.inner_text() == "已点击 1"
+    screenshot(page, "tracking-radar-phone")
+    context.close()

@@ -165,3 +165,13 @@ def test_periods_and_ranking():
     assert [(r["name"], r["rank"]) for r in rows] == [("甲", 1), ("丙", 2), ("乙", 2), ("丁", 4)]
     assert metric_value({"todos_assigned": 4, "todos_done": 3}, "completion_rate") == 0.75
     assert metric_value({}, "completion_rate") is None
+
+
+def test_tracking_settings_are_checked():
+    from config import ConfigError, Settings
+
+    with pytest.raises(ConfigError) as info:
+        Settings(ATTRIBUTION_RULE="last_click,loudest", HOLDOUT_PERCENT=80, CLICK_DEDUPE_MINUTES=0).validate()
+    for name in ("ATTRIBUTION_RULE", "HOLDOUT_PERCENT", "CLICK_DEDUPE_MINUTES"):
+        assert name in str(info.value)
+    Settings(ATTRIBUTION_RULE="channel", HOLDOUT_PERCENT=0).validate()

@@ -166,20 +166,32 @@ def _todo_table() -> None:
     with op.batch_alter_table('todo', schema=None) as batch_op:
         batch_op.create_index('ix_todo_guide_id_status_listed', ['guide_id', 'status', 'listed'], unique=False)
         batch_op.create_index('ix_todo_status_expires_on', ['status', 'expires_on'], unique=False)
-        batch_op.create_index('ix_todo_customer_id_sent_at', ['customer_id', 'sent_at'], unique=False)
-        batch_op.create_index('ix_todo_guide_id_customer_id_generated_on', ['guide_id', 'customer_id', 'generated_on'],
-                              unique=False)
+        batch_op.create_index('ix_todo_sent_at', ['sent_at'], unique=False)
+        batch_op.create_index('ix_todo_generated_on', ['generated_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_todo_group_send_id'), ['group_send_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_todo_rule_id'), ['rule_id'], unique=False)
 
 
 def upgrade() -> None:
     _cadence_tables()
     _run_tables()
     _todo_table()
+    # The daily windows are ranges of purchase days: index the summary's first and last purchase day,
+    # and the orders' purchase day (single-item buyers, replenishment).
+    with op.batch_alter_table('purchase_order', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_purchase_order_purchase_day'), ['purchase_day'], unique=False)
+    with op.batch_alter_table('customer_purchase', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_customer_purchase_first_purchase_day'), ['first_purchase_day'],
+                              unique=False)
+        batch_op.create_index(batch_op.f('ix_customer_purchase_last_purchase_day'), ['last_purchase_day'],
+                              unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('purchase_order', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_purchase_order_purchase_day'))
+    with op.batch_alter_table('customer_purchase', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_customer_purchase_last_purchase_day'))
+        batch_op.drop_index(batch_op.f('ix_customer_purchase_first_purchase_day'))
     for table in ('todo', 'group_send', 'todo_card', 'todo_run', 'commerce_event', 'replenish_cycle',
                   'cadence_rule'):
         op.drop_table(table)
