@@ -168,8 +168,9 @@ def _insert_from_candidates(session: Session, store_ids: list[int], on: date, tz
         .where(ranked.c.rn == 1, ranked.c.bucket >= policy.holdout_percent)
     record_assignments(session=session, ranked=ranked, on=on, percent=policy.holdout_percent)   # treated / held out
     stmt = insert_ignoring_conflicts(session, T, ["customer_id", "rule_id", "anchor", "guide_id"])
-    result = session.execute(stmt.from_select(columns, rows).returning(T.c.id))
-    return sum(1 for _row in result)
+    session.execute(stmt.from_select(columns, rows))   # (no RETURNING: a first run inserts ~600k rows)
+    return session.scalar(select(func.count()).select_from(T).where(T.c.generated_on == on,
+                                                                      T.c.created_at == now)) or 0
 
 
 def relist(*, session: Session, store_ids: list[int], on: date, cap: int) -> int:
@@ -196,7 +197,8 @@ def listed_counts(*, session: Session, store_ids: list[int], listed: bool = True
 
 def _record_runs(session: Session, outcome: Outcome, started: datetime) -> None:
     created = dict(session.execute(select(Todo.store_id, func.count(Todo.id)).where(
-        Todo.store_id.in_(outcome.store_ids), Todo.created_at >= started).group_by(Todo.store_id)).all())
+        Todo.generated_on == outcome.on, Todo.store_id.in_(outcome.store_ids), Todo.created_at >= started)
+        .group_by(Todo.store_id)).all())
     carried = listed_counts(session=session, store_ids=outcome.store_ids, listed=False)
     for store_id in outcome.store_ids:
         run = session.scalars(select(TodoRun).where(TodoRun.store_id == store_id, TodoRun.day == outcome.on)) \

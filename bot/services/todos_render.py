@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 from datetime import date
 from typing import Iterator
 
@@ -191,6 +192,18 @@ def _rendered(session: Session, rules: dict[int, CadenceRule], materials: _Mater
             yield _render_one(row, rules[row.rule_id], customer, stores[row.store_id], materials, on)
 
 
+def _load(session: Session, rows: list[dict]) -> None:
+    """Append rendered rows to the temporary table: COPY on PostgreSQL, multi-row INSERTs elsewhere."""
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(RENDERED), rows)
+        return
+    cursor = session.connection().connection.driver_connection.cursor()
+    with cursor.copy("COPY todo_rendered (id, text, template_index, material_ids, links) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row((row["id"], row["text"], row["template_index"], json.dumps(row["material_ids"]),
+                            json.dumps(row["links"], ensure_ascii=False)))
+
+
 def render_listed(*, session: Session, guide_ids: Select, on: date) -> int:
     """Fill text, materials and links of the to-dos on today's lists not rendered yet; return how many.
 
@@ -211,8 +224,8 @@ def render_listed(*, session: Session, guide_ids: Select, on: date) -> int:
                                             for r in rules.values()))
         stores = {s.id: s for s in session.scalars(select(Store))}
         rows = _rendered(session, rules, materials, stores, on)
-        while chunk := list(itertools.islice(rows, BATCH)):   # RETURNING makes it multi-row INSERTs
-            session.execute(insert(RENDERED).returning(RENDERED.c.id), chunk).all()
+        while chunk := list(itertools.islice(rows, BATCH)):
+            _load(session, chunk)
         session.execute(update(Todo).where(Todo.id == RENDERED.c.id).values(
             text=RENDERED.c.text, template_index=RENDERED.c.template_index, material_ids=RENDERED.c.material_ids,
             links=RENDERED.c.links).execution_options(synchronize_session=False))

@@ -72,7 +72,7 @@ def test_a_manager_reads_sorts_switches_and_exports_the_leaderboard(page, web, d
     screenshot(page, f"tracking-leaderboard-month-{page.size}")
 
 
-def test_hq_reads_the_effect_of_care_and_a_guide_the_radar(browser, web, db, org, client, screenshot):
+def test_hq_reads_the_effect_of_care_and_a_guide_the_radar(browser, web, db, org, client, screenshot, settings):
     from datetime import datetime, time, timedelta, timezone
 
     from sqlalchemy import insert, select
@@ -82,6 +82,7 @@ def test_hq_reads_the_effect_of_care_and_a_guide_the_radar(browser, web, db, org
     from tests.tracking.test_effect import D, first_buyers, run
     from tests.web.helpers import HQ_PASSWORD, HQ_USERNAME, make_hq_user
 
+    settings.HOLDOUT_PERCENT = 10
     ids = first_buyers(db, 600)
     run(db, D, 10)
     with db.transaction() as session:       # a third buy again within the month
@@ -107,15 +108,17 @@ def test_hq_reads_the_effect_of_care_and_a_guide_the_radar(browser, web, db, org
     with db.transaction() as session:       # three of the to-dos went out twenty minutes ago; one was clicked
         sent = list(session.scalars(select(Todo).order_by(Todo.id).limit(3)))
         for todo in sent:
-            todo.status, todo.channel = "done", "sidebar"
+            todo.status, todo.channel, todo.due_on = "done", "sidebar", datetime.now(timezone.utc).date()
             todo.sent_at = datetime.now(timezone.utc) - timedelta(minutes=20)
         link = token(guide_id=sent[0].guide_id, customer_id=sent[0].customer_id, todo_id=sent[0].id)
+        clicked_id = sent[0].id
     assert client.get(f"/t/{link}").status_code == 302
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
                                   locale="zh-CN")
     page = context.new_page()
     _sign_in(page, web, "wangfang", "/guide/radar/")
     assert page.get_by_test_id("send").count() == 3 and page.get_by_test_id("live-clicks").inner_text() == "1"
-    assert page.get_by_test_id("clicked").first.inner_text() == "已点击 1"
+    clicked = page.locator(f'[data-testid="send"][data-id="{clicked_id}"]')
+    assert clicked.get_by_test_id("clicked").inner_text() == "已点击 1"
     screenshot(page, "tracking-radar-phone")
     context.close()

@@ -161,14 +161,19 @@ def _todo_table() -> None:
     sa.ForeignKeyConstraint(['store_id'], ['store.id'], name=op.f('fk_todo_store_id_store')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_todo')),
     sa.UniqueConstraint('customer_id', 'rule_id', 'anchor', 'guide_id',
-                        name=op.f('uq_todo_customer_id_rule_id_anchor_guide_id'))
+                        name=op.f('uq_todo_customer_id_rule_id_anchor_guide_id')),
+    postgresql_with={'fillfactor': 70}
     )
     with op.batch_alter_table('todo', schema=None) as batch_op:
-        batch_op.create_index('ix_todo_guide_id_status_listed', ['guide_id', 'status', 'listed'], unique=False)
+        batch_op.create_index('ix_todo_guide_id_status', ['guide_id', 'status'], unique=False)
         batch_op.create_index('ix_todo_status_expires_on', ['status', 'expires_on'], unique=False)
-        batch_op.create_index('ix_todo_sent_at', ['sent_at'], unique=False)
         batch_op.create_index('ix_todo_generated_on', ['generated_on'], unique=False)
-        batch_op.create_index(batch_op.f('ix_todo_group_send_id'), ['group_send_id'], unique=False)
+        batch_op.create_index('ix_todo_sent_at', ['sent_at'], unique=False,
+                              postgresql_where=sa.text('sent_at IS NOT NULL'),
+                              sqlite_where=sa.text('sent_at IS NOT NULL'))
+        batch_op.create_index('ix_todo_group_send_id', ['group_send_id'], unique=False,
+                              postgresql_where=sa.text('group_send_id IS NOT NULL'),
+                              sqlite_where=sa.text('group_send_id IS NOT NULL'))
 
 
 def upgrade() -> None:
