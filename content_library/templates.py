@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping
 
 # name -> what it stands for (shown to HQ next to the template editor)
@@ -44,8 +45,9 @@ class TemplateInvalid(ValueError):
         self.problems = problems
 
 
-def _fields(text: str) -> list[tuple[str, str | None, str | None, str | None]]:
-    return list(_FORMATTER.parse(text))
+@lru_cache(maxsize=1024)   # a daily run renders the same few templates hundreds of thousands of times
+def _fields(text: str) -> tuple[tuple[str, str | None, str | None, str | None], ...]:
+    return tuple(_FORMATTER.parse(text))
 
 
 def template_problems(text: str) -> list[TemplateProblem]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from bot.flows.group_send import SendOutcome, send_todos
 from bot.rules.cadence import CARD_GROUPS
 from bot.services.todos_actions import pending_in_group, summary, todays_list
+from bot.wecom.errors import WeComError
 from models import Guide, utcnow
 from models.todo import TODO_PENDING, Todo, TodoCard
 
@@ -136,8 +138,11 @@ def button_text(outcome: SendOutcome) -> str:
 
 
 def handle_click(*, db, contacts_client, agent_client, agent_id: int, storage, click: CardClick,
-                 public_base: str) -> SendOutcome | None:
-    """A one-tap button: create the group sends for that group of the card's day, then update the button."""
+                 public_base: str, lock=None) -> SendOutcome | None:
+    """A one-tap button: create the group sends for that group of the card's day, then update the button.
+
+    `lock(guide_id)` (bot.flows.group_send.sending_lock) serialises the guide's sends when given.
+    """
     if not click.key.startswith(SEND_KEY):
         return None
     with db.transaction() as session:
@@ -146,13 +151,18 @@ def handle_click(*, db, contacts_client, agent_client, agent_id: int, storage, c
         if card is None or guide is None or guide.userid != click.userid:
             log.warning("card click %s by %s matches no card of theirs", click.task_id, click.userid)
             return None
-        todo_ids = pending_in_group(session=session, guide_id=guide.id, day=card.day,
-                                    group=click.key[len(SEND_KEY):])
         session.expunge(guide)
-        card_id = card.id
-    outcome = send_todos(db=db, client=contacts_client, storage=storage, guide=guide, todo_ids=todo_ids,
-                         public_base=public_base, card_id=card_id)
-    agent_client.post("message/update_template_card", data={
-        "userids": [click.userid], "agentid": agent_id, "response_code": click.response_code,
-        "button": {"replace_name": button_text(outcome)}})
+        card_id, card_day = card.id, card.day
+    with lock(guide.id) if lock else nullcontext():
+        with db.transaction() as session:
+            todo_ids = pending_in_group(session=session, guide_id=guide.id, day=card_day,
+                                        group=click.key[len(SEND_KEY):])
+        outcome = send_todos(db=db, client=contacts_client, storage=storage, guide=guide, todo_ids=todo_ids,
+                             public_base=public_base, card_id=card_id)
+    try:
+        agent_client.post("message/update_template_card", data={
+            "userids": [click.userid], "agentid": agent_id, "response_code": click.response_code,
+            "button": {"replace_name": button_text(outcome)}})
+    except WeComError as exc:   # the button is cosmetic; a used or expired response code must not undo the send
+        log.warning("card button of %s not updated: %s", click.task_id, exc)
     return outcome

@@ -122,6 +122,11 @@ def _record_task(db, *, guide_id: int, card_id: int | None, msgid: str, todo_ids
     return len(failed)
 
 
+def sending_lock(connection, guide_id: int):
+    """A Redis lock per guide: two taps (or a tap and the workbench) never send the same to-dos twice."""
+    return connection.lock(f"todo-send:{guide_id}", timeout=300, blocking_timeout=120)
+
+
 def send_todos(*, db, client, storage, guide: Guide, todo_ids: list[int], public_base: str,
                card_id: int | None = None) -> SendOutcome:
     """Create group-send tasks for these pending to-dos of the guide (others ignored; a transaction per task)."""

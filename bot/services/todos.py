@@ -111,6 +111,7 @@ def stage_candidates(*, session: Session, on: date) -> bool:
     seen = T.alias("t_seen")
     fresh = select(*(due.c[name] for name in CANDIDATE_COLUMNS)).where(~exists().where(
         seen.c.customer_id == due.c.customer_id, seen.c.rule_id == due.c.rule_id, seen.c.anchor == due.c.anchor))
+    CANDIDATES.drop(session.connection(), checkfirst=True)   # left by a failed run on this pooled connection
     CANDIDATES.create(session.connection())
     session.execute(CANDIDATES.insert().from_select(CANDIDATE_COLUMNS, fresh))
     if session.get_bind().dialect.name == "postgresql":
@@ -141,10 +142,9 @@ def insert_new(*, session: Session, store_ids: list[int], on: date, tz: str, pol
     """INSERT ... SELECT the day's new to-dos for these stores; return how many were created."""
     if not stage_candidates(session=session, on=on):
         return 0
-    try:
-        return _insert_from_candidates(session, store_ids, on, tz, policy)
-    finally:
-        CANDIDATES.drop(session.connection())
+    created = _insert_from_candidates(session, store_ids, on, tz, policy)
+    CANDIDATES.drop(session.connection())   # (a failure rolls the whole transaction back, the table with it)
+    return created
 
 
 def _insert_from_candidates(session: Session, store_ids: list[int], on: date, tz: str, policy: Policy) -> int:
@@ -187,19 +187,23 @@ def relist(*, session: Session, store_ids: list[int], on: date, cap: int) -> int
                            .execution_options(synchronize_session=False)).rowcount
 
 
-def listed_counts(*, session: Session, store_ids: list[int], listed: bool = True) -> dict[int, int]:
-    """Per store, how many pending to-dos are on today's lists (or, listed=False, waiting off them)."""
-    rows = session.execute(select(Guide.store_id, func.count(Todo.id)).join(Guide, Guide.id == Todo.guide_id)
-                           .where(Guide.store_id.in_(store_ids), Todo.status == TODO_PENDING, Todo.listed.is_(listed))
-                           .group_by(Guide.store_id))
-    return {store_id: count for store_id, count in rows}
+def pending_counts(*, session: Session, store_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """Per store, the pending to-dos on today's lists and those waiting off them (one pass)."""
+    listed: dict[int, int] = {}
+    waiting: dict[int, int] = {}
+    rows = session.execute(select(Guide.store_id, Todo.listed, func.count(Todo.id))
+                           .join(Guide, Guide.id == Todo.guide_id)
+                           .where(Guide.store_id.in_(store_ids), Todo.status == TODO_PENDING)
+                           .group_by(Guide.store_id, Todo.listed))
+    for store_id, is_listed, count in rows:
+        (listed if is_listed else waiting)[store_id] = count
+    return listed, waiting
 
 
-def _record_runs(session: Session, outcome: Outcome, started: datetime) -> None:
+def _record_runs(session: Session, outcome: Outcome, started: datetime, carried: dict[int, int]) -> None:
     created = dict(session.execute(select(Todo.store_id, func.count(Todo.id)).where(
         Todo.generated_on == outcome.on, Todo.store_id.in_(outcome.store_ids), Todo.created_at >= started)
         .group_by(Todo.store_id)).all())
-    carried = listed_counts(session=session, store_ids=outcome.store_ids, listed=False)
     for store_id in outcome.store_ids:
         run = session.scalars(select(TodoRun).where(TodoRun.store_id == store_id, TodoRun.day == outcome.on)) \
             .one_or_none() or TodoRun(store_id=store_id, day=outcome.on, started_at=started, created=0)
@@ -230,9 +234,9 @@ def generate(*, session: Session, on: date, store_ids: list[int], tz: str, polic
     if policy.link_secret:
         issue_link_tokens(session=session, guide_ids=_guides(store_ids), on=on, secret=policy.link_secret)
     step("render")
-    outcome.listed = listed_counts(session=session, store_ids=store_ids)
-    outcome.carried = sum(listed_counts(session=session, store_ids=store_ids, listed=False).values())
-    _record_runs(session, outcome, started)
+    outcome.listed, waiting = pending_counts(session=session, store_ids=store_ids)
+    outcome.carried = sum(waiting.values())
+    _record_runs(session, outcome, started, waiting)
     step("record")
     return outcome
 

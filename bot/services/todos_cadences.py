@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+import secrets
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.rules.cadence import Cadence, cadence_problems
+from bot.rules.cadence import TRIGGER_LABELS, Cadence, cadence_problems
 from bot.rules.content_selection import OCCASIONS
 from bot.services.todos_defaults import DEFAULT_RULES
 from content_library.templates import template_problems
 from models import CadenceRule, ReplenishCycle
+from models.cadence import CADENCE_KINDS
 from models.content import MATERIAL_KINDS
 
 TIER_CODES = ("none", "first", "second", "third_plus")
@@ -56,6 +59,27 @@ def seed_defaults(*, session: Session) -> int:
     session.add_all(added)
     session.flush()
     return len(added)
+
+
+def create_rule(*, session: Session, name: str, kind: str, trigger: str) -> CadenceRule:
+    """A new HQ-defined rule (disabled until HQ fills it in and enables it); CadenceInvalid on errors."""
+    errors = {}
+    if not name.strip() or len(name) > 50:
+        errors["name"] = "名称须为 1-50 个字"
+    if kind not in CADENCE_KINDS:
+        errors["kind"] = "请选择类别"
+    if trigger not in TRIGGER_LABELS:
+        errors["trigger"] = "请选择触发条件"
+    if errors:
+        raise CadenceInvalid(errors)
+    count = session.scalar(select(func.count()).select_from(CadenceRule)) or 0
+    rule = CadenceRule(code=f"custom_{count + 1}_{secrets.token_hex(3)}", name=name.strip(), kind=kind,
+                       trigger=trigger, window_start_days=0, window_end_days=2, offsets=[], priority=50, tiers=[],
+                       templates=["{salutation}，您好！我是{store}的{guide}，最近有什么需要随时找我～"],
+                       material_spec={"limit": 0}, coupon="", enabled=False)
+    session.add(rule)
+    session.flush()
+    return rule
 
 
 def list_rules(*, session: Session, enabled_only: bool = False) -> list[CadenceRule]:

@@ -105,7 +105,12 @@ def _todo_stream(session: Session) -> Iterator:
             .join(Guide, Guide.id == Todo.guide_id)
             .outerjoin(CustomerPurchase, CustomerPurchase.customer_id == Todo.customer_id)
             .order_by(Todo.customer_id, Todo.id))
-    return iter(session.execute(stmt, execution_options={"yield_per": STREAM}))
+    return _stream(session, stmt)
+
+
+def _stream(session: Session, stmt) -> Iterator:
+    """Rows of a Core SELECT fetched in chunks through a server-side cursor (no ORM row processing)."""
+    return iter(session.connection().execute(stmt.execution_options(yield_per=STREAM)))
 
 
 def _line_stream(session: Session) -> Iterator:
@@ -118,7 +123,7 @@ def _line_stream(session: Session) -> Iterator:
             .outerjoin(ReplenishCycle, ReplenishCycle.sku == OrderItem.sku)
             .where(Order.status != "refunded")
             .order_by(Order.customer_id, Order.purchase_day.desc(), Order.paid_at, OrderItem.line_no))
-    return iter(session.execute(stmt, execution_options={"yield_per": STREAM}))
+    return _stream(session, stmt)
 
 
 def _sent_stream(session: Session) -> Iterator:
@@ -126,7 +131,7 @@ def _sent_stream(session: Session) -> Iterator:
     stmt = (select(MaterialSend.customer_id, MaterialSend.material_id)
             .join(customers, customers.c.customer_id == MaterialSend.customer_id)
             .order_by(MaterialSend.customer_id))
-    return iter(session.execute(stmt, execution_options={"yield_per": STREAM}))
+    return _stream(session, stmt)
 
 
 class _Merge:
@@ -210,27 +215,29 @@ def render_listed(*, session: Session, guide_ids: Select, on: date) -> int:
     A to-do waiting off the list is rendered on the day it makes the list, so its copy reads fresh then.
     """
     connection = session.connection()
+    TARGETS.drop(connection, checkfirst=True)   # left by a failed run on this pooled connection
     TARGETS.create(connection)
-    RENDERED.create(connection)
-    try:
-        count = session.execute(insert(TARGETS).from_select(["id", "customer_id"], _unrendered(guide_ids, on))
-                                .returning(TARGETS.c.id)).all()
-        if not count:
-            return 0
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("ANALYZE todo_render_target"))
-        rules = {r.id: r for r in session.scalars(select(CadenceRule))}
-        materials = _Materials(session, any(int((r.material_spec or {}).get("limit") or 0) > 0
-                                            for r in rules.values()))
-        stores = {s.id: s for s in session.scalars(select(Store))}
-        rows = _rendered(session, rules, materials, stores, on)
-        while chunk := list(itertools.islice(rows, BATCH)):
-            _load(session, chunk)
-        session.execute(update(Todo).where(Todo.id == RENDERED.c.id).values(
-            text=RENDERED.c.text, template_index=RENDERED.c.template_index, material_ids=RENDERED.c.material_ids,
-            links=RENDERED.c.links).execution_options(synchronize_session=False))
-        return len(count)
-    finally:
-        RENDERED.drop(connection)
-        TARGETS.drop(connection)
+    count = len(session.execute(insert(TARGETS).from_select(["id", "customer_id"], _unrendered(guide_ids, on))
+                                .returning(TARGETS.c.id)).all())
+    if count:
+        _render_targets(session, on)
+    TARGETS.drop(connection)   # (a failure rolls the whole transaction back, the table with it)
+    return count
+
+
+def _render_targets(session: Session, on: date) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE todo_render_target"))
+    rules = {r.id: r for r in session.scalars(select(CadenceRule))}
+    materials = _Materials(session, any(int((r.material_spec or {}).get("limit") or 0) > 0 for r in rules.values()))
+    stores = {s.id: s for s in session.scalars(select(Store))}
+    RENDERED.drop(session.connection(), checkfirst=True)
+    RENDERED.create(session.connection())
+    rows = _rendered(session, rules, materials, stores, on)
+    while chunk := list(itertools.islice(rows, BATCH)):
+        _load(session, chunk)
+    session.execute(update(Todo).where(Todo.id == RENDERED.c.id).values(
+        text=RENDERED.c.text, template_index=RENDERED.c.template_index, material_ids=RENDERED.c.material_ids,
+        links=RENDERED.c.links).execution_options(synchronize_session=False))
+    RENDERED.drop(session.connection())
 

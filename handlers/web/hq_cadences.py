@@ -72,6 +72,21 @@ def seed():
     return redirect(url_for("hq_cadences.index"))
 
 
+@bp.post("/new")
+@role_required("hq")
+def new():
+    try:
+        with _runtime().db.transaction() as session:
+            form = request.form
+            rule_id = cadences.create_rule(session=session, name=form.get("name", ""), kind=form.get("kind", ""),
+                                           trigger=form.get("trigger", "")).id
+    except cadences.CadenceInvalid as exc:
+        flash("；".join(exc.errors.values()), "error")
+        return redirect(url_for("hq_cadences.index"))
+    flash("已新建规则（未启用）：填写时间窗口、文案后启用。")
+    return redirect(url_for("hq_cadences.edit", rule_id=rule_id))
+
+
 def _editor(rule: CadenceRule, form: MultiDict | None, errors: dict[str, str], status: int = 200):
     return render_template("todos/cadence_edit.html", rule=rule, form=form, errors=errors, labels=LABELS), status
 

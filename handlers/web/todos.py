@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from bot.flows.group_send import send_todos
+from bot.flows.group_send import send_todos, sending_lock
 from bot.rules.cadence import CARD_GROUPS
 from bot.services import todos_actions as actions
 from content_library.storage import storage_for
@@ -47,8 +47,9 @@ def _send(todo_ids: list[int]) -> None:
     with runtime.db.transaction() as session:
         guide = session.get(Guide, require_guide_id())
         session.expunge(guide)
-    outcome = send_todos(db=runtime.db, client=runtime.wecom, storage=storage_for(runtime.settings), guide=guide,
-                         todo_ids=todo_ids, public_base=runtime.settings.PUBLIC_BASE_URL)
+    with sending_lock(runtime.redis, guide.id):
+        outcome = send_todos(db=runtime.db, client=runtime.wecom, storage=storage_for(runtime.settings),
+                             guide=guide, todo_ids=todo_ids, public_base=runtime.settings.PUBLIC_BASE_URL)
     if outcome.errors and not outcome.tasks:
         flash("发送失败：企业微信暂时不可用，请稍后重试。", "error")
     elif outcome.customers:

@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot import runtime as rt
 from bot.services.todos_cadences import seed_defaults
 from models import Customer, Store, Todo
 from models.todo import TODO_DONE, TODO_EXPIRED, TODO_PENDING
 from tasks.todos import dispatch_daily, run_generation
+from tests.spine.helpers import deliver
 from tests.todos.world import Store as World
 
 D = date
@@ -104,7 +106,6 @@ def test_a_month_of_cards_taps_and_confirmed_sends(client, sandbox, driver, work
     # Rerunning a day, or the dispatcher once more, creates nothing.
     with db.transaction() as session:
         stores = list(session.scalars(select(Store.id)))
-    from bot import runtime as rt
     assert run_generation(rt.current(), on=D(2026, 12, 18), store_ids=stores, tz="Asia/Shanghai").created == 0
     assert dispatch_daily(now_iso=datetime(2027, 1, 8, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")).isoformat()) == 0
 
@@ -124,9 +125,7 @@ def test_the_first_card_and_the_tap_in_detail(client, sandbox, driver, work, db,
         ("一键发送首购关怀", "send:first", ""), ("一键发送生日关怀", "send:birthday", ""),
         ("查看清单", None, "/guide/todos")]
     # One tap: one group-send task per distinct personal text, sent by the guide, then the button is replaced.
-    deliver_click = sandbox.member_clicks_card("wangfang", card["task_id"], "send:first")
-    from tests.spine.helpers import deliver
-    deliver(driver, deliver_click)
+    deliver(driver, sandbox.member_clicks_card("wangfang", card["task_id"], "send:first"))
     work()
     sends = [s for s in sandbox.group_sends.values() if "wangfang" in s.tasks]
     texts = sorted(s.body["text"]["content"] for s in sends)

@@ -103,6 +103,15 @@ def test_hq_edits_a_cadence_and_the_usage_cycles(client, db, org):
     with db.transaction() as session:
         assert session.get(ReplenishCycle, "MASK-12") is None
     assert client.post("/hq/cadences/seed", data={"csrf_token": token}).status_code == 302
+    made = client.post("/hq/cadences/new", data={"csrf_token": token, "name": "鞋履 7-30-90 回访", "kind": "revisit",
+                                                  "trigger": "purchase_offsets"})
+    assert made.status_code == 302 and "/hq/cadences/" in made.headers["Location"]
+    with db.transaction() as session:
+        custom = session.scalars(select(CadenceRule).where(CadenceRule.name == "鞋履 7-30-90 回访")).one()
+        assert (custom.enabled, custom.trigger, custom.kind) == (False, "purchase_offsets", "revisit")
+    refused = client.post("/hq/cadences/new", data={"csrf_token": token, "name": "x", "kind": "x", "trigger": "y"},
+                          follow_redirects=True)
+    assert "请选择类别" in refused.get_data(as_text=True)
 
 
 def test_only_hq_reaches_the_cadences_and_only_members_the_workbench(client, sandbox, db, org):
@@ -148,9 +157,9 @@ def test_the_official_js_sdk_signature_vector(runtime):
     # protocol doc §4.15: the official example, through wechatpy's helper as the sidebar uses it.
     from bot.flows.jssdk import signature
 
+    ticket = "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg"
     got = signature(client=runtime.wecom_agent, noncestr="Wm3WZYTPz0wzccnW", timestamp=1414587457,
-                    url="http://mp.weixin.qq.com?params=value#fragment",
-                    jsapi_ticket="sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg")
+                    url="http://mp.weixin.qq.com?params=value#fragment", jsapi_ticket=ticket)
     assert got == "0f9de62fce790f9a083d5c99e95740ceb90c27ed"
 
 
