@@ -16,16 +16,12 @@ from bot.flows import cards, group_send
 from bot.queues import DEFAULT
 from bot.services.todos import Outcome, Policy, generate, stores_by_timezone
 from content_library.storage import storage_for
-from models import Guide, Store, TodoRun
+from models import Guide, GroupSend, Store, TodoRun
 from tasks.runtime import job_runtime
 
 log = logging.getLogger(__name__)
 
 GENERATE_LOCK = "todos-generate"   # one generation at a time for the whole corp (each takes seconds)
-
-
-def _day(value: str | None, tz: str) -> date:
-    return date.fromisoformat(value) if value else datetime.now(ZoneInfo(tz)).date()
 
 
 def due_groups(*, session, now: datetime, local_time: time) -> dict[tuple[str, date], list[int]]:
@@ -98,11 +94,12 @@ def send_from_card(task_id: str, key: str, userid: str, response_code: str) -> d
     return {"handled": True, "tasks": outcome.tasks, "customers": outcome.customers}
 
 
-def _store_days(session) -> dict[int, date]:
-    """Today's local date of each guide's store (for the end of a to-do's window)."""
+def _send_days(session, send_ids: list[int], default_tz: str) -> dict[int, date]:
+    """Today in the time zone of each group send's guide's store (a to-do's window ends by the store's day)."""
     now = datetime.now(timezone.utc)
-    rows = session.execute(select(Guide.id, Store.timezone).join(Store, Store.id == Guide.store_id))
-    return {gid: now.astimezone(ZoneInfo(tz or "Asia/Shanghai")).date() for gid, tz in rows}
+    rows = session.execute(select(GroupSend.id, Store.timezone).join(Guide, Guide.id == GroupSend.guide_id)
+                           .outerjoin(Store, Store.id == Guide.store_id).where(GroupSend.id.in_(send_ids)))
+    return {send_id: now.astimezone(ZoneInfo(tz or default_tz)).date() for send_id, tz in rows}
 
 
 def poll_group_sends(on_iso: str | None = None) -> int:
@@ -110,12 +107,10 @@ def poll_group_sends(on_iso: str | None = None) -> int:
     runtime = job_runtime()
     with runtime.db.transaction() as session:
         ids = group_send.open_sends(session=session)
-        today = _store_days(session)
-        guide_of = dict(session.execute(select(group_send.GroupSend.id, group_send.GroupSend.guide_id)
-                                        .where(group_send.GroupSend.id.in_(ids))).all()) if ids else {}
+        today = _send_days(session, ids, runtime.settings.TIMEZONE) if ids else {}
     final, failures = 0, []
     for send_id in ids:
-        on = date.fromisoformat(on_iso) if on_iso else today.get(guide_of.get(send_id), _day(None, "Asia/Shanghai"))
+        on = date.fromisoformat(on_iso) if on_iso else today[send_id]
         try:
             final += group_send.poll_send(db=runtime.db, client=runtime.wecom, send_id=send_id, on=on) == "final"
         except Exception as exc:  # noqa: BLE001 - the others are still polled; re-raised below
