@@ -79,7 +79,7 @@ class WeComEvent:
             basis = ["msg", self.get("MsgId")]
         else:
             names = ("Event", "ChangeType", "UpdateDetail", "FromUserName", "UserID", "ExternalUserID",
-                     "ChatId", "Id", "TagType", "TaskId", "EventKey", "Source", "FailReason",
+                     "ChatId", "Id", "TagType", "TaskId", "EventKey", "ResponseCode", "Source", "FailReason",
                      "CurMemVer", "CreateTime")
             basis = [f"{n}={self.get(n)}" for n in names]
             basis += sorted(self.items("MemChangeList"))

@@ -62,3 +62,13 @@ def test_dedupe_key_tells_apart_two_customer_events_in_one_second():
 def test_member_lists_are_lists_even_with_one_item():
     event = event_from_xml("<xml><Event>change_external_chat</Event><MemChangeList><Item>wmX</Item></MemChangeList></xml>")
     assert event.items("MemChangeList") == ["wmX"]
+
+
+def test_two_card_taps_in_one_second_are_two_events():
+    def tap(code):
+        return event_from_xml(
+            "<xml><FromUserName>wangfang</FromUserName><CreateTime>1700000000</CreateTime><MsgType>event</MsgType>"
+            "<Event>template_card_event</Event><EventKey>send</EventKey><TaskId>t1</TaskId>"
+            f"<ResponseCode>{code}</ResponseCode></xml>")
+    assert tap("rc1").dedupe_key() != tap("rc2").dedupe_key()
+    assert tap("rc1").dedupe_key() == tap("rc1").dedupe_key()
