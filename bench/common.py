@@ -28,8 +28,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def fresh_postgres(prefix: str):
-    """Create a throw-away PostgreSQL database, migrated to head; drop it afterwards."""
+def fresh_postgres(prefix: str, keep: bool = False):
+    """Create a throw-away PostgreSQL database, migrated to head; drop it afterwards (unless `keep`)."""
     from bot import migrate
 
     name = f"{prefix}_{secrets.token_hex(3)}"
@@ -40,8 +40,11 @@ def fresh_postgres(prefix: str):
         migrate.upgrade(url)
         yield url
     finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if keep:
+            print(f"kept {url}", flush=True)
+        else:
+            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager

@@ -10,6 +10,7 @@ RSS of the generating process.
 
     .venv/bin/python -m bench.todos_bench                   # the full size
     .venv/bin/python -m bench.todos_bench --scale 0.1       # a tenth
+    .venv/bin/python -m bench.todos_bench --load-only       # load, keep the database, print its URL
     .venv/bin/python -m bench.todos_bench --keep URL        # reuse a loaded database (no load)
 
 Targets: generation <= 120 s, ratio <= 4, peak RSS <= 500 MB.
@@ -30,6 +31,8 @@ from bench.common import ROOT, fresh_postgres
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 CATEGORIES = ["外套", "衬衫", "裤装", "连衣裙", "针织衫", "半身裙", "鞋履", "包袋", "面膜", "护肤"]
+# The loaded rows are history: written before the first run (a daily run re-reads what changed since the last).
+HISTORY = "now() - interval '2 days'"
 AGGREGATE = ("SELECT count(*) FROM (SELECT customer_id, count(*), sum(amount), max(purchase_day) "
              "FROM purchase_order GROUP BY customer_id) per_customer")
 
@@ -50,7 +53,8 @@ def load_sql(customers: int, orders: int, guides: int, carts: int) -> list[str]:
         f"""INSERT INTO customer (id, external_userid, name, gender, type, birthday, created_at, updated_at)
             SELECT c, 'wm' || c, ({surnames})[1 + c % 20] || CASE WHEN c % 2 = 0 THEN '女士' ELSE '先生' END,
                    CASE WHEN c % 2 = 0 THEN 2 ELSE 1 END, 1,
-                   CASE WHEN c % 5 = 0 THEN NULL ELSE date '1960-01-01' + (random() * 16000)::int END, now(), now()
+                   CASE WHEN c % 5 = 0 THEN NULL ELSE date '1960-01-01' + (random() * 16000)::int END,
+                   {HISTORY}, {HISTORY}
             FROM generate_series(1, {customers}) c""",
         f"""INSERT INTO friendship (guide_id, customer_id, store_id, half, first_added_at, added_at,
                                     deleted_by_customer_at, deleted_by_transfer, add_count, updated_at)
@@ -73,19 +77,19 @@ def load_sql(customers: int, orders: int, guides: int, carts: int) -> list[str]:
         """INSERT INTO purchase_day (customer_id, day, order_count, amount, first_paid_at)
            SELECT customer_id, purchase_day, count(*), sum(amount - refunded_amount), min(paid_at)
            FROM purchase_order WHERE status <> 'refunded' GROUP BY customer_id, purchase_day""",
-        """INSERT INTO customer_purchase (customer_id, purchase_count, order_count, lifetime_amount, first_purchase_at,
+        f"""INSERT INTO customer_purchase (customer_id, purchase_count, order_count, lifetime_amount, first_purchase_at,
                                           last_purchase_at, first_purchase_day, last_purchase_day, tier,
                                           tag_sync_version, tag_synced_version, updated_at)
            SELECT customer_id, count(*), sum(order_count), sum(amount), min(first_paid_at), max(first_paid_at),
                   min(day), max(day),
-                  CASE count(*) WHEN 1 THEN 'first' WHEN 2 THEN 'second' ELSE 'third_plus' END, 0, 0, now()
+                  CASE count(*) WHEN 1 THEN 'first' WHEN 2 THEN 'second' ELSE 'third_plus' END, 0, 0, {HISTORY}
            FROM purchase_day GROUP BY customer_id""",
         f"""INSERT INTO commerce_event (event_id, kind, customer_id, sku, occurred_at, occurred_on, payload, created_at)
             SELECT 'cart-' || e, 'add_to_cart', 1 + floor(random() * {customers})::int, 'SKU' || (e % 200),
-                   (d + time '20:00') AT TIME ZONE 'Asia/Shanghai', d, '{{}}', now()
+                   (d + time '20:00') AT TIME ZONE 'Asia/Shanghai', d, '{{}}', {HISTORY}
             FROM (SELECT e, current_date - floor(random() * 14)::int AS d FROM generate_series(1, {carts}) e) src""",
-        """INSERT INTO replenish_cycle (sku, name, cycle_days, updated_at)
-           SELECT 'SKU' || s, '面膜' || s, 20 + s, now() FROM generate_series(8, 198, 10) s""",
+        f"""INSERT INTO replenish_cycle (sku, name, cycle_days, updated_at)
+           SELECT 'SKU' || s, '面膜' || s, 20 + s, {HISTORY} FROM generate_series(8, 198, 10) s""",
         "SELECT setval(pg_get_serial_sequence('store', 'id'), (SELECT max(id) FROM store))",
         "SELECT setval(pg_get_serial_sequence('guide', 'id'), (SELECT max(id) FROM guide))",
         "SELECT setval(pg_get_serial_sequence('customer', 'id'), (SELECT max(id) FROM customer))",
@@ -124,6 +128,8 @@ def load(url: str, scale: float) -> None:
 
 def _seed_rules_and_materials(url: str) -> None:
     """The default cadences and a handful of HQ materials, through the services."""
+    from sqlalchemy import text
+
     from bot.db import Database
     from bot.services.todos_cadences import seed_defaults
     from content_library.catalogue import save_material
@@ -136,6 +142,38 @@ def _seed_rules_and_materials(url: str) -> None:
             save_material(session=session, form=MaterialForm(
                 kind="link", title=f"{occasion} 素材 {n}", link_url=f"https://shop.example.com/m/{n}",
                 tags={"occasion": [occasion], "category": [CATEGORIES[n % len(CATEGORIES)]]}))
+        session.execute(text(f"UPDATE cadence_rule SET updated_at = {HISTORY}"))   # HQ set the rules up earlier
+    db.dispose()
+
+
+def simulate_day(url: str, day: date, orders: int, carts: int) -> None:
+    """A day of business before `day`'s run: new orders of random customers, summarised by the tier service
+    (as the order intake does), and new add-to-cart events. Not timed."""
+    from bot.db import Database
+    from bot.services import tiers
+
+    yesterday = day - timedelta(days=1)
+    with psycopg.connect(url, autocommit=True) as conn:
+        top, guides = conn.execute("SELECT (SELECT max(id) FROM customer), (SELECT count(*) FROM guide)").fetchone()
+        ids = [r[0] for r in conn.execute(
+            f"""INSERT INTO purchase_order (store_id, order_no, customer_id, status, amount, refunded_amount, paid_at,
+                                            purchase_day, created_at, updated_at)
+                SELECT 1 + (cid %% {guides}) / 10, 'D' || %s::text || '-' || n, cid, 'paid', 29900, 0,
+                       (%s::date + time '15:00') AT TIME ZONE 'Asia/Shanghai', %s::date, now(), now()
+                FROM (SELECT n, 1 + floor(random() * {top})::int AS cid FROM generate_series(1, {orders}) n) src
+                RETURNING customer_id""", [day.isoformat(), yesterday, yesterday])]
+        conn.execute("""INSERT INTO order_item (order_id, line_no, sku, name, category, quantity, unit_price)
+                        SELECT id, 1, 'SKU' || (id %% 200), '外套', '外套', 1, amount FROM purchase_order
+                        WHERE order_no LIKE %s""", [f"D{day.isoformat()}-%"])
+        conn.execute(f"""INSERT INTO commerce_event (event_id, kind, customer_id, sku, occurred_at, occurred_on,
+                                                     payload, created_at)
+                         SELECT 'cart-' || %s::text || '-' || e, 'add_to_cart', 1 + floor(random() * {top})::int,
+                                'SKU' || (e %% 200), (%s::date + time '20:00') AT TIME ZONE 'Asia/Shanghai',
+                                %s::date, '{{}}', now()
+                         FROM generate_series(1, {carts}) e""", [day.isoformat(), yesterday, yesterday])
+    db = Database(url)
+    with db.transaction() as session:
+        tiers.recompute(session=session, customer_ids=ids)
     db.dispose()
 
 
@@ -175,7 +213,7 @@ def generate_in_this_process(url: str, day: str) -> dict:
     seconds = time.perf_counter() - started
     db.dispose()
     return {"seconds": seconds, "created": outcome.created, "carried": outcome.carried,
-            "rendered": outcome.rendered, "listed": sum(outcome.listed.values()), "phases": phases,
+"listed": sum(outcome.listed.values()), "phases": phases,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -194,6 +232,9 @@ def report(url: str, days: int) -> None:
     print(f"bare aggregate over {counts['purchase_order']:,} orders: {aggregate:.2f} s")
     today = date.today()
     for n in range(days):   # day 1 starts from an empty to-do table; later days are the daily routine
+        if n:   # a day's worth of new orders (the loaded ones span 540 days) and add-to-carts (14 days)
+            simulate_day(url, today + timedelta(days=n), counts["purchase_order"] // 540,
+                         counts["commerce_event"] // 14)
         result = generate_in_child(url, today + timedelta(days=n))
         label = "day 1 (empty to-do table)" if n == 0 else f"day {n + 1}"
         print(f"{label}: {result['seconds']:.2f} s  ratio {result['seconds'] / aggregate:.1f}  "
@@ -205,6 +246,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M customers, 3M orders, 10k guides")
     parser.add_argument("--keep", metavar="URL", help="use this already loaded database")
+    parser.add_argument("--load-only", action="store_true", help="load a database and keep it (prints its URL)")
     parser.add_argument("--days", type=int, default=4, help="consecutive days generated (the first cold)")
     parser.add_argument("--generate", nargs=2, metavar=("URL", "DAY"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -214,12 +256,13 @@ def main() -> None:
     if args.keep:
         report(args.keep, args.days)
         return
-    with fresh_postgres("todos_bench") as url:
+    with fresh_postgres("todos_bench", keep=args.load_only) as url:
         started = time.perf_counter()
         print(f"loading scale {args.scale} into {url.rsplit('/', 1)[1]}", flush=True)
         load(url, args.scale)
         print(f"loaded in {time.perf_counter() - started:.0f} s", flush=True)
-        report(url, args.days)
+        if not args.load_only:
+            report(url, args.days)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 todos_cli = AppGroup("todos", help="Daily care to-dos.")
 cadences_cli = AppGroup("cadences", help="Care cadences (HQ's rules).")
 
-PHASES = 5   # expire, insert, cap, render, record: the steps bot.services.todos.generate reports
+PHASES = 4   # expire, insert, cap, record: the steps bot.services.todos.generate reports
 
 
 def _runtime():
@@ -21,7 +21,8 @@ def _runtime():
 @click.option("--date", "day", default=None, help="The store-local day, YYYY-MM-DD (default: today).")
 @click.option("--store", "codes", multiple=True, help="A store code (repeatable; default: every store).")
 @click.option("--send-cards", is_flag=True, help="Also send each guide's card now.")
-def generate(day: str | None, codes: tuple[str, ...], send_cards: bool) -> None:
+@click.option("--full", is_flag=True, help="Re-derive every due touch from the rules (not only what changed).")
+def generate(day: str | None, codes: tuple[str, ...], send_cards: bool, full: bool) -> None:
     """Generate a day's to-dos by hand (idempotent: a rerun adds nothing)."""
     from bot.flows.cards import send_cards as send_all_cards
     from bot.services.todos import stores_by_timezone
@@ -36,7 +37,8 @@ def generate(day: str | None, codes: tuple[str, ...], send_cards: bool) -> None:
     with click.progressbar(length=PHASES * len(groups), label="generating to-dos") as bar:
         for tz, store_ids in groups.items():
             on = date.fromisoformat(day) if day else datetime.now(runtime.settings.tz).date()
-            outcome = run_generation(runtime, on=on, store_ids=store_ids, tz=tz, progress=lambda _s: bar.update(1))
+            outcome = run_generation(runtime, on=on, store_ids=store_ids, tz=tz, full=full,
+                                     progress=lambda _s: bar.update(1))
             created, carried = created + outcome.created, carried + outcome.carried
             if send_cards:
                 send_all_cards(db=runtime.db, client=runtime.wecom_agent, agent_id=runtime.settings.WECOM_AGENT_ID,

@@ -32,7 +32,7 @@ class CommerceEvent(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     occurred_on: Mapped[date] = mapped_column(Date)
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # Issue 7: why guide_id got the event (the attribution step), and the to-do / material it came through.
     attribution: Mapped[str | None] = mapped_column(String(24))
     todo_id: Mapped[int | None] = mapped_column(BigId, index=True)

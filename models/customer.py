@@ -25,7 +25,7 @@ class Customer(Base):
     corp_name: Mapped[str | None] = mapped_column(String(100))
     birthday: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
 
     friendships: Mapped[list["Friendship"]] = relationship(back_populates="customer")
 

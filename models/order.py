@@ -116,7 +116,7 @@ class CustomerPurchase(Base):
     tag_sync_error: Mapped[str | None] = mapped_column(Text)
     tag_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     tag_synced_version: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
 
 
 class CustomerMobile(Base):

@@ -45,6 +45,12 @@ class Todo(Base):
               sqlite_where=text("sent_at IS NOT NULL")),
         Index("ix_todo_group_send_id", "group_send_id", postgresql_where=text("group_send_id IS NOT NULL"),
               sqlite_where=text("group_send_id IS NOT NULL")),
+        # Each guide's most urgent pending to-dos (the daily cap) are the first entries of this index, and
+        # today's list is found through the second: the daily relisting reads a guide's top, not every row.
+        Index("ix_todo_pending_order", "guide_id", "first_purchase", "priority",
+              postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'")),
+        Index("ix_todo_listed", "guide_id", postgresql_where=text("listed AND status = 'pending'"),
+              sqlite_where=text("listed AND status = 'pending'")),
         {"postgresql_with": {"fillfactor": 70}},
     )
 
@@ -76,6 +82,28 @@ class Todo(Base):
 
     rule: Mapped["CadenceRule"] = relationship()  # noqa: F821
     customer: Mapped["Customer"] = relationship()  # noqa: F821
+
+
+class TodoCandidate(Base):
+    """A touch that is due and has no to-do yet, kept from one daily run to the next.
+
+    A run adds the touches whose window opened since the previous run and re-derives the touches of the
+    customers whose data changed; the candidates it turns into to-dos (or holds out) leave the table, the
+    others (the customer got another touch today, was contacted lately, is at the receive cap or has no
+    caring guide in the stores run) wait for the next run until their window ends. The table is derived
+    state: a full run (the first, or after HQ edits a rule) rebuilds it from the rules.
+    """
+
+    __tablename__ = "todo_candidate"
+
+    customer_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    rule_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    anchor: Mapped[date] = mapped_column(Date, primary_key=True)
+    expires_on: Mapped[date] = mapped_column(Date)
+    tier: Mapped[str] = mapped_column(String(16))
+    rank: Mapped[int] = mapped_column(Integer)          # the rule's place among the enabled rules (tie-break)
+    priority: Mapped[int] = mapped_column(Integer)
+    bucket: Mapped[int] = mapped_column(Integer)        # the holdout bucket (bot.services.effect)
 
 
 class TodoRun(Base):

@@ -52,12 +52,13 @@ def dispatch_daily(now_iso: str | None = None) -> int:
     return len(groups)
 
 
-def run_generation(runtime, *, on: date, store_ids: list[int], tz: str, progress=None) -> Outcome:
+def run_generation(runtime, *, on: date, store_ids: list[int], tz: str, full: bool = False,
+                   progress=None) -> Outcome:
     """Generate a day for stores of one time zone under the corp-wide lock (shared by the job and the CLI)."""
     with runtime.redis.lock(GENERATE_LOCK, timeout=3600, blocking_timeout=900):
         with runtime.db.transaction() as session:
             return generate(session=session, on=on, store_ids=store_ids, tz=tz,
-                            policy=Policy.from_settings(runtime.settings), progress=progress)
+                            policy=Policy.from_settings(runtime.settings), full=full, progress=progress)
 
 
 def generate_day(day_iso: str, store_ids: list[int], tz: str) -> dict:
@@ -85,7 +86,7 @@ def send_from_card(task_id: str, key: str, userid: str, response_code: str) -> d
     outcome = cards.handle_click(
         db=runtime.db, contacts_client=runtime.wecom, agent_client=runtime.wecom_agent,
         agent_id=settings.WECOM_AGENT_ID, storage=storage_for(settings), public_base=settings.PUBLIC_BASE_URL,
-        click=cards.CardClick(task_id=task_id, key=key, userid=userid, response_code=response_code),
+        link_secret=settings.SECRET_KEY, click=cards.CardClick(task_id=task_id, key=key, userid=userid, response_code=response_code),
         lock=lambda guide_id: group_send.sending_lock(runtime.redis, guide_id))
     if outcome is None:
         return {"handled": False}

@@ -138,7 +138,7 @@ def button_text(outcome: SendOutcome) -> str:
 
 
 def handle_click(*, db, contacts_client, agent_client, agent_id: int, storage, click: CardClick,
-                 public_base: str, lock=None) -> SendOutcome | None:
+                 public_base: str, link_secret: str, lock=None) -> SendOutcome | None:
     """A one-tap button: create the group sends for that group of the card's day, then update the button.
 
     `lock(guide_id)` (bot.flows.group_send.sending_lock) serialises the guide's sends when given.
@@ -158,7 +158,7 @@ def handle_click(*, db, contacts_client, agent_client, agent_id: int, storage, c
             todo_ids = pending_in_group(session=session, guide_id=guide.id, day=card_day,
                                         group=click.key[len(SEND_KEY):])
         outcome = send_todos(db=db, client=contacts_client, storage=storage, guide=guide, todo_ids=todo_ids,
-                             public_base=public_base, card_id=card_id)
+                             public_base=public_base, on=card_day, link_secret=link_secret, card_id=card_id)
     try:
         agent_client.post("message/update_template_card", data={
             "userids": [click.userid], "agentid": agent_id, "response_code": click.response_code,

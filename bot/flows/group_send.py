@@ -16,6 +16,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.services.todos_render import prepare_texts
 from content_library.catalogue import record_send
 from content_library.payloads import attachments_for
 from content_library.wecom_media import media_ids_for_material
@@ -86,10 +87,12 @@ def _media_ids(session: Session, client, storage, materials: dict[int, Material]
             for mid, m in materials.items() if m.kind in ("image", "outfit", "miniprogram") and m.files}
 
 
-def _prepare(db, client, storage, guide_id: int, todo_ids: list[int],
-             public_base: str) -> list[tuple[str, list[str], list[int]]]:
-    """(content json, external_userids, to-do ids) per distinct content, for the guide's pending to-dos given."""
+def _prepare(db, client, storage, guide_id: int, todo_ids: list[int], public_base: str, on: date,
+             link_secret: str) -> list[tuple[str, list[str], list[int]]]:
+    """(content json, external_userids, to-do ids) per distinct content, for the guide's pending to-dos given
+    (rendered first when they have no text yet)."""
     with db.transaction() as session:
+        prepare_texts(session=session, guide_id=guide_id, on=on, link_secret=link_secret, todo_ids=todo_ids)
         rows = session.execute(select(Todo, Customer.external_userid).join(Customer, Customer.id == Todo.customer_id)
                                .where(Todo.id.in_(todo_ids), Todo.guide_id == guide_id, Todo.status == TODO_PENDING)
                                .order_by(Todo.id)).all()
@@ -127,11 +130,11 @@ def sending_lock(connection, guide_id: int):
     return connection.lock(f"todo-send:{guide_id}", timeout=300, blocking_timeout=120)
 
 
-def send_todos(*, db, client, storage, guide: Guide, todo_ids: list[int], public_base: str,
-               card_id: int | None = None) -> SendOutcome:
+def send_todos(*, db, client, storage, guide: Guide, todo_ids: list[int], public_base: str, on: date,
+               link_secret: str, card_id: int | None = None) -> SendOutcome:
     """Create group-send tasks for these pending to-dos of the guide (others ignored; a transaction per task)."""
     outcome = SendOutcome()
-    for key, eids, ids in _prepare(db, client, storage, guide.id, todo_ids, public_base):
+    for key, eids, ids in _prepare(db, client, storage, guide.id, todo_ids, public_base, on, link_secret):
         content = json.loads(key)
         for start in range(0, len(eids), MAX_CUSTOMERS):
             chunk_eids, chunk_ids = eids[start:start + MAX_CUSTOMERS], ids[start:start + MAX_CUSTOMERS]

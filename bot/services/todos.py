@@ -1,15 +1,16 @@
 """Daily to-do generation for a group of stores sharing a time zone: a handful of set-based statements.
 
 1. expire open to-dos whose window ended; wake snoozed ones whose snooze is over;
-2. stage every enabled rule's candidates (bot/services/todos_sql.py) that have no to-do yet in a temporary
-   table, then INSERT ... SELECT the day's new to-dos: joined to the customer's caring guide (the owner
-   friendship), skipping customers the guide contacted lately and customers at WeCom's group-send receive
-   cap; one new to-do per guide x customer a day (ROW_NUMBER), idempotent through the unique key
-   (ON CONFLICT DO NOTHING);
+2. bring the kept candidates (todo_candidate: touches due without a to-do) up to the day with the rules'
+   SELECTs (bot/services/todos_sql.py): after a first, full run only the touches whose window opened since
+   the previous run and the touches of customers whose data changed since are derived; then INSERT ...
+   SELECT the day's new to-dos: joined to the customer's caring guide (the owner friendship), skipping
+   customers the guide contacted lately and customers at WeCom's group-send receive cap; one new to-do per
+   guide x customer a day (ROW_NUMBER), idempotent through the unique key (ON CONFLICT DO NOTHING); the
+   candidates left over wait for the next run until their window ends;
 3. cap each guide's list: the TODO_CAP_PER_GUIDE most urgent pending to-dos are listed (first-purchase
-   customers first, then priority); the others wait off the list, keeping their priority, for the next day;
-4. render the text and materials of the to-dos listed today (bot/services/todos_render.py).
-A rerun of a day adds nothing.
+   customers first, then priority); the others wait off the list, keeping their priority, for the next day.
+A rerun of a day adds nothing. The personal text is rendered when the guide first opens or sends a to-do.
 """
 from __future__ import annotations
 
@@ -18,20 +19,20 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (JSON, BigInteger, Column, Date, Integer, MetaData, Select, String, Table, exists, func, literal,
-                        select, text, tuple_, union_all, update)
+from sqlalchemy import (JSON, BigInteger, Column, Integer, MetaData, Select, Table, bindparam, delete, except_, exists,
+                        false, func, literal, select, text, true, tuple_, union, union_all, update)
 from sqlalchemy.orm import Session
 
 from bot.rules.cadence import receive_cap
 from bot.services.bulk import insert_ignoring_conflicts
 from bot.services.effect import held_out, record_assignments, with_bucket
-from bot.services.tracking import issue_link_tokens
 from bot.services.todos_cadences import as_cadence, list_rules
-from bot.services.todos_render import render_listed
-from bot.services.todos_sql import owners, rule_selects, with_constants
-from models import CustomerPurchase, Friendship, Guide, MaterialSend, Store, TodoRun, utcnow
+from bot.services.todos_sql import ALL, Scope, owners, rule_selects, with_constants
+from models import (CadenceRule, CommerceEvent, Customer, CustomerPurchase, Friendship, Guide, HoldoutAssignment,
+                    MaterialSend, ReplenishCycle, Store, TodoRun, utcnow)
 from models.base import UTCDateTime
-from models.todo import CHANNEL_GROUP_SEND, TODO_DONE, TODO_EXPIRED, TODO_PENDING, TODO_SNOOZED, Todo
+from models.todo import (CHANNEL_GROUP_SEND, TODO_DONE, TODO_EXPIRED, TODO_PENDING, TODO_SNOOZED, Todo,
+                         TodoCandidate)
 
 F, G, P, T = Friendship.__table__, Guide.__table__, CustomerPurchase.__table__, Todo.__table__
 RECEIVE_LIMIT = "receive_limit"
@@ -45,12 +46,14 @@ class Policy:
     recent_contact_days: int = 3
     receive_cap_mode: str = "month"
     holdout_percent: int = 0                              # issue 7: each rule's held-out share (no to-do)
-    link_secret: str = field(default="", repr=False)      # issue 7: signs the to-dos' tracked links
+    # A change written just before a run started may commit after the run read: an incremental run
+    # re-reads what changed since the previous run started, less this margin.
+    commit_lag: timedelta = timedelta(hours=1)
 
     @classmethod
     def from_settings(cls, settings) -> "Policy":
         return cls(settings.TODO_CAP_PER_GUIDE, settings.TODO_RECENT_CONTACT_DAYS, settings.GROUPSEND_CAP_MODE,
-                   holdout_percent=settings.HOLDOUT_PERCENT, link_secret=settings.SECRET_KEY)
+                   holdout_percent=settings.HOLDOUT_PERCENT)
 
 
 @dataclass
@@ -61,7 +64,6 @@ class Outcome:
     woken: int = 0
     created: int = 0
     carried: int = 0                                        # pending, waiting off the lists
-    rendered: int = 0
     listed: dict[int, int] = field(default_factory=dict)   # store id -> to-dos on today's lists
 
 
@@ -89,34 +91,101 @@ def wake_snoozed(*, session: Session, store_ids: list[int], on: date) -> int:
         .execution_options(synchronize_session=False)).rowcount
 
 
-# The day's candidates, staged in a temporary table: the planner then sees their real number (the rules'
-# windows are wide, a customer stays a candidate for weeks) and each later step is an ordinary join.
-CANDIDATES = Table(
-    "todo_candidate", MetaData(),
-    Column("customer_id", BigInteger), Column("anchor", Date), Column("expires_on", Date), Column("tier", String(16)),
-    Column("rule_id", BigInteger), Column("rank", Integer), Column("priority", Integer), Column("bucket", BigInteger),
-    prefixes=["TEMPORARY"])
+# The touches due and without a to-do are kept in `todo_candidate` from one run to the next, so a day's
+# run reads what changed, not every customer inside a window (a customer stays inside one for weeks).
+CANDIDATES = TodoCandidate.__table__
 CANDIDATE_COLUMNS = ["customer_id", "anchor", "expires_on", "tier", "rule_id", "rank", "priority", "bucket"]
+CHANGED = Table("todo_changed", MetaData(), Column("customer_id", BigInteger, primary_key=True),
+                prefixes=["TEMPORARY"])
 
 
-def stage_candidates(*, session: Session, on: date) -> bool:
-    """Fill the temporary candidate table with every enabled rule's touches due on `on` that no to-do
-    has yet (the unique key's prefix); False when no rule is enabled."""
+@dataclass(frozen=True)
+class Previous:
+    """The latest run before a day that every store of a group finished (the incremental run's base)."""
+
+    day: date
+    started_at: datetime
+
+
+def previous_run(*, session: Session, store_ids: list[int], on: date) -> Previous | None:
+    """The base of an incremental run: None when a store never ran before `on` (a full run then)."""
+    last = dict(session.execute(select(TodoRun.store_id, func.max(TodoRun.day))
+                                .where(TodoRun.store_id.in_(store_ids), TodoRun.day < on,
+                                       TodoRun.finished_at.is_not(None)).group_by(TodoRun.store_id)).all())
+    if len(last) < len(set(store_ids)):
+        return None
+    day = min(last.values())
+    started = session.scalar(select(func.min(TodoRun.started_at)).where(
+        TodoRun.store_id.in_(store_ids), TodoRun.day >= day, TodoRun.day < on))
+    return Previous(day, started)
+
+
+def _rules_changed(session: Session, since: datetime) -> bool:
+    """HQ edited a rule or a usage cycle: the kept candidates no longer follow the rules."""
+    return bool(session.scalar(select(func.count()).select_from(
+        union_all(select(literal(1)).where(CadenceRule.updated_at >= since),
+                  select(literal(1)).where(ReplenishCycle.updated_at >= since)).subquery())))
+
+
+def _stage_changed(session: Session, since: datetime) -> Select:
+    """Fill a temporary table with the customers whose purchases, birthday or carts changed since `since`."""
+    ce = CommerceEvent.__table__
+    changed = union(select(P.c.customer_id).where(P.c.updated_at >= since),
+                    select(Customer.__table__.c.id).where(Customer.__table__.c.updated_at >= since),
+                    select(ce.c.customer_id).where(ce.c.created_at >= since, ce.c.kind == "add_to_cart"))
+    CHANGED.drop(session.connection(), checkfirst=True)   # left by a failed run on this pooled connection
+    CHANGED.create(session.connection())
+    session.execute(CHANGED.insert().from_select(["customer_id"], changed))
+    return select(CHANGED.c.customer_id)
+
+
+def stage_candidates(*, session: Session, on: date, previous: Previous | None,
+                     commit_lag: timedelta = timedelta(hours=1)) -> bool:
+    """Bring the kept candidates up to `on`; False when no rule is enabled.
+
+    Incremental (a previous run, no rule edited since): drop the candidates whose window ended, re-derive
+    the touches of the customers that changed since that run started, and add the touches whose window
+    opened after its day. Full otherwise: every touch due on `on`. Touches with a to-do are never kept.
+    """
     rules = sorted(list_rules(session=session, enabled_only=True), key=lambda r: (-r.priority, r.code))
+    full = previous is None or _rules_changed(session, previous.started_at - commit_lag)
+    if full:
+        session.execute(delete(CANDIDATES))
+        scopes = [ALL]
+    else:
+        session.execute(delete(CANDIDATES).where(CANDIDATES.c.expires_on < on))
+        changed = _stage_changed(session, previous.started_at - commit_lag)
+        session.execute(delete(CANDIDATES).where(CANDIDATES.c.customer_id.in_(changed)))
+        scopes = [Scope(customers=changed), Scope(opened_after=previous.day)]
     selects = [with_bucket(with_constants(stmt, rule.id, rank, rule.priority), rule.code)
-               for rank, rule in enumerate(rules) for stmt in rule_selects(as_cadence(rule), on)]
+               for rank, rule in enumerate(rules) for scope in scopes
+               for stmt in rule_selects(as_cadence(rule), on, scope)]
     if not selects:
-        return False
+        return bool(rules)
     due = union_all(*selects).subquery("due")
     seen = T.alias("t_seen")
     fresh = select(*(due.c[name] for name in CANDIDATE_COLUMNS)).where(~exists().where(
         seen.c.customer_id == due.c.customer_id, seen.c.rule_id == due.c.rule_id, seen.c.anchor == due.c.anchor))
-    CANDIDATES.drop(session.connection(), checkfirst=True)   # left by a failed run on this pooled connection
-    CANDIDATES.create(session.connection())
-    session.execute(CANDIDATES.insert().from_select(CANDIDATE_COLUMNS, fresh))
+    stmt = insert_ignoring_conflicts(session, CANDIDATES, ["customer_id", "rule_id", "anchor"])
+    session.execute(stmt.from_select(CANDIDATE_COLUMNS, fresh))
+    if not full:
+        CHANGED.drop(session.connection())
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("ANALYZE todo_candidate"))
-    return True
+    return bool(rules)
+
+
+def settle_candidates(*, session: Session, on: date, policy: Policy) -> None:
+    """Candidates that became to-dos today, or were held out, leave the kept candidates."""
+    made = T.alias("t_made")
+    session.execute(delete(CANDIDATES).where(exists().where(
+        made.c.generated_on == on, made.c.customer_id == CANDIDATES.c.customer_id,
+        made.c.rule_id == CANDIDATES.c.rule_id, made.c.anchor == CANDIDATES.c.anchor)))
+    if policy.holdout_percent > 0:
+        h = HoldoutAssignment.__table__
+        session.execute(delete(CANDIDATES).where(CANDIDATES.c.bucket < policy.holdout_percent, exists().where(
+            h.c.customer_id == CANDIDATES.c.customer_id, h.c.rule_id == CANDIDATES.c.rule_id,
+            h.c.anchor == CANDIDATES.c.anchor)))
 
 
 def _skips(cand, guide_id, on: date, tz: str, policy: Policy) -> list:
@@ -138,12 +207,13 @@ def _skips(cand, guide_id, on: date, tz: str, policy: Policy) -> list:
             cand.c.customer_id.not_in(capped), cand.c.customer_id.not_in(limited)]
 
 
-def insert_new(*, session: Session, store_ids: list[int], on: date, tz: str, policy: Policy) -> int:
-    """INSERT ... SELECT the day's new to-dos for these stores; return how many were created."""
-    if not stage_candidates(session=session, on=on):
+def insert_new(*, session: Session, store_ids: list[int], on: date, tz: str, policy: Policy,
+               previous: Previous | None = None) -> int:
+    """INSERT ... SELECT the day's new to-dos for these stores from the kept candidates; return how many."""
+    if not stage_candidates(session=session, on=on, previous=previous, commit_lag=policy.commit_lag):
         return 0
     created = _insert_from_candidates(session, store_ids, on, tz, policy)
-    CANDIDATES.drop(session.connection())   # (a failure rolls the whole transaction back, the table with it)
+    settle_candidates(session=session, on=on, policy=policy)
     return created
 
 
@@ -168,22 +238,41 @@ def _insert_from_candidates(session: Session, store_ids: list[int], on: date, tz
         .where(ranked.c.rn == 1, ranked.c.bucket >= policy.holdout_percent)
     record_assignments(session=session, ranked=ranked, on=on, percent=policy.holdout_percent)   # treated / held out
     stmt = insert_ignoring_conflicts(session, T, ["customer_id", "rule_id", "anchor", "guide_id"])
-    session.execute(stmt.from_select(columns, rows))   # (no RETURNING: a first run inserts ~600k rows)
-    return session.scalar(select(func.count()).select_from(T).where(T.c.generated_on == on,
-                                                                      T.c.created_at == now)) or 0
+    inserted = session.execute(stmt.from_select(columns, rows).execution_options(preserve_rowcount=True))
+    return inserted.rowcount   # (not RETURNING: a first run inserts ~600k rows)
+
+
+def _ranking():
+    return (T.c.first_purchase.desc(), T.c.priority.desc(), T.c.due_on, T.c.id)
+
+
+def _wanted(session: Session, store_ids: list[int], on: date, cap: int) -> Select:
+    """Ids of each guide's `cap` most urgent pending to-dos due by `on`.
+
+    PostgreSQL reads the top of each guide's pending index (a LATERAL ... LIMIT per guide); SQLite ranks
+    every pending to-do with a window function.
+    """
+    due = (T.c.status == TODO_PENDING, T.c.due_on <= on)
+    if session.get_bind().dialect.name == "postgresql":
+        guides = select(G.c.id).where(G.c.store_id.in_(store_ids)).subquery("g")
+        top = (select(T.c.id).where(T.c.guide_id == guides.c.id, *due).order_by(*_ranking()).limit(cap)
+               .lateral("top"))
+        return select(top.c.id).select_from(guides.join(top, true()))
+    order = func.row_number().over(partition_by=T.c.guide_id, order_by=_ranking())
+    ranked = select(T.c.id, order.label("n")).where(T.c.guide_id.in_(_guides(store_ids)), *due).subquery("ranked")
+    return select(ranked.c.id).where(ranked.c.n <= cap)
 
 
 def relist(*, session: Session, store_ids: list[int], on: date, cap: int) -> int:
     """Put each guide's `cap` most urgent pending to-dos on today's list (first-purchase customers first,
     then priority, then age); the others stay pending off the list, keeping their priority, and compete
     again tomorrow. Only the to-dos whose place changes are written. Return how many changed."""
-    order = func.row_number().over(partition_by=T.c.guide_id,
-                                   order_by=(T.c.first_purchase.desc(), T.c.priority.desc(), T.c.due_on, T.c.id))
-    ranked = (select(T.c.id, T.c.listed, (order <= literal(cap, Integer)).label("want"))
-              .where(T.c.guide_id.in_(_guides(store_ids)), T.c.status == TODO_PENDING, T.c.due_on <= on)
-              .subquery("ranked"))
-    changed = select(ranked.c.id, ranked.c.want).where(ranked.c.want != ranked.c.listed).subquery("changed")
-    return session.execute(update(Todo).where(Todo.id == changed.c.id).values(listed=changed.c.want)
+    wanted = _wanted(session, store_ids, on, cap)
+    listed = select(T.c.id).where(T.c.guide_id.in_(_guides(store_ids)), T.c.listed, T.c.status == TODO_PENDING)
+    joining, leaving = except_(wanted, listed).subquery("joining"), except_(listed, wanted).subquery("leaving")
+    changes = union_all(select(joining.c.id, true().label("want")),
+                        select(leaving.c.id, false().label("want"))).subquery("changes")
+    return session.execute(update(Todo).where(Todo.id == changes.c.id).values(listed=changes.c.want)
                            .execution_options(synchronize_session=False)).rowcount
 
 
@@ -191,31 +280,47 @@ def pending_counts(*, session: Session, store_ids: list[int]) -> tuple[dict[int,
     """Per store, the pending to-dos on today's lists and those waiting off them (one pass)."""
     listed: dict[int, int] = {}
     waiting: dict[int, int] = {}
-    rows = session.execute(select(Guide.store_id, Todo.listed, func.count(Todo.id))
-                           .join(Guide, Guide.id == Todo.guide_id)
-                           .where(Guide.store_id.in_(store_ids), Todo.status == TODO_PENDING)
-                           .group_by(Guide.store_id, Todo.listed))
+    rows = session.execute(select(G.c.store_id, T.c.listed, func.count())
+                           .select_from(T.join(G, G.c.id == T.c.guide_id))
+                           .where(G.c.store_id.in_(store_ids), T.c.status == TODO_PENDING)
+                           .group_by(G.c.store_id, T.c.listed))
     for store_id, is_listed, count in rows:
         (listed if is_listed else waiting)[store_id] = count
     return listed, waiting
 
 
 def _record_runs(session: Session, outcome: Outcome, started: datetime, carried: dict[int, int]) -> None:
-    created = dict(session.execute(select(Todo.store_id, func.count(Todo.id)).where(
-        Todo.generated_on == outcome.on, Todo.store_id.in_(outcome.store_ids), Todo.created_at >= started)
-        .group_by(Todo.store_id)).all())
-    for store_id in outcome.store_ids:
-        run = session.scalars(select(TodoRun).where(TodoRun.store_id == store_id, TodoRun.day == outcome.on)) \
-            .one_or_none() or TodoRun(store_id=store_id, day=outcome.on, started_at=started, created=0)
-        session.add(run)
-        run.created += created.get(store_id, 0)
-        run.listed, run.carried = outcome.listed.get(store_id, 0), carried.get(store_id, 0)
-        run.finished_at = utcnow()
+    """One todo_run row per store and day: created adds up over reruns, listed and carried are the latest."""
+    created = dict(session.execute(select(T.c.store_id, func.count()).where(
+        T.c.generated_on == outcome.on, T.c.store_id.in_(outcome.store_ids), T.c.created_at >= started)
+        .group_by(T.c.store_id)).all())
+    runs = TodoRun.__table__
+    existing = dict(session.execute(select(runs.c.store_id, runs.c.id).where(
+        runs.c.store_id.in_(outcome.store_ids), runs.c.day == outcome.on)).all())
+    finished = utcnow()
+    fresh = [{"store_id": sid, "day": outcome.on, "started_at": started, "finished_at": finished,
+              "created": created.get(sid, 0), "listed": outcome.listed.get(sid, 0), "carried": carried.get(sid, 0)}
+             for sid in outcome.store_ids if sid not in existing]
+    if fresh:
+        session.execute(runs.insert(), fresh)
+    again = [{"run_id": existing[sid], "more": created.get(sid, 0), "new_listed": outcome.listed.get(sid, 0),
+              "new_carried": carried.get(sid, 0)} for sid in outcome.store_ids if sid in existing]
+    if again:
+        session.execute(update(runs).where(runs.c.id == bindparam("run_id")).values(
+            created=runs.c.created + bindparam("more"), listed=bindparam("new_listed"),
+            carried=bindparam("new_carried"), finished_at=finished), again)
 
 
-def generate(*, session: Session, on: date, store_ids: list[int], tz: str, policy: Policy,
+def generate(*, session: Session, on: date, store_ids: list[int], tz: str, policy: Policy, full: bool = False,
              progress: Callable[[str], None] | None = None) -> Outcome:
-    """Generate the day's to-dos for stores sharing time zone `tz`; safe to run again."""
+    """Generate the day's to-dos for stores sharing time zone `tz`; safe to run again.
+
+    The run is incremental after a previous run of these stores (see stage_candidates); `full` re-derives
+    every due touch from the rules instead (the same outcome, slower: for an operator who doubts the state).
+
+    The texts are not written here: a to-do's personal text, materials and links are rendered when its
+    guide first opens or sends it (bot.services.todos_render.prepare_texts).
+    """
     step = progress or (lambda _label: None)
     started, outcome = utcnow(), Outcome(on=on, store_ids=sorted(store_ids))
     if session.get_bind().dialect.name == "postgresql":
@@ -223,17 +328,17 @@ def generate(*, session: Session, on: date, store_ids: list[int], tz: str, polic
         # and hashes over the day's candidates should stay in memory.
         session.execute(text("SET LOCAL jit = off"))
         session.execute(text("SET LOCAL work_mem = '256MB'"))
+    previous = None if full else previous_run(session=session, store_ids=store_ids, on=on)
     outcome.expired = expire_open(session=session, store_ids=store_ids, on=on)
     outcome.woken = wake_snoozed(session=session, store_ids=store_ids, on=on)
     step("expire")
-    outcome.created = insert_new(session=session, store_ids=store_ids, on=on, tz=tz, policy=policy)
+    outcome.created = insert_new(session=session, store_ids=store_ids, on=on, tz=tz, policy=policy,
+                                 previous=previous)
+    if previous is None and session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE todo"))   # a first run fills the table: plan the relisting on its real size
     step("insert")
     relist(session=session, store_ids=store_ids, on=on, cap=policy.cap_per_guide)
     step("cap")
-    outcome.rendered = render_listed(session=session, guide_ids=_guides(store_ids), on=on)
-    if policy.link_secret:
-        issue_link_tokens(session=session, guide_ids=_guides(store_ids), on=on, secret=policy.link_secret)
-    step("render")
     outcome.listed, waiting = pending_counts(session=session, store_ids=store_ids)
     outcome.carried = sum(waiting.values())
     _record_runs(session, outcome, started, waiting)

@@ -1,11 +1,14 @@
-"""The personal text, materials and link targets of listed to-dos, filled after generation.
+"""The personal text, materials and links of to-dos, rendered when their guide first opens or sends them.
 
-Only the to-dos on the day's lists that have no text yet are rendered (never a pass over every customer).
+The daily generation only decides who gets which touch; a guide's listed to-dos are rendered when the
+guide opens the workbench or the chat sidebar, or taps a card's one-tap button (`prepare_texts`), and are
+kept from then on, so the copy reads fresh on the day it is first seen and a list nobody opens costs
+nothing. Only to-dos with no text yet are rendered.
 The copy is the rule's template chosen per customer (bot.rules.cadence.template_index) and rendered by the
 content library's safe renderer with the surname-and-honorific salutation; materials come from the
 content library's selection rules with the rule's selector.
 
-A first run lists hundreds of thousands of to-dos, so the facts are read set-based: the to-dos to render go
+The facts are read set-based (a bulk render of many guides' lists works the same way): the to-dos to render go
 to a temporary table, and two streams ordered by customer (the to-dos with their customer, guide, store and
 purchase summary; the customers' purchase lines) are merged in Python. The results go to a second temporary
 table in multi-row INSERTs and are applied by one UPDATE ... FROM.
@@ -18,12 +21,14 @@ import json
 from datetime import date
 from typing import Iterator
 
-from sqlalchemy import JSON, BigInteger, Column, Integer, MetaData, Select, Table, Text, insert, select, text, update
+from sqlalchemy import (JSON, BigInteger, Column, Integer, MetaData, Select, Table, Text, insert, or_, select, text,
+                        update)
 from sqlalchemy.orm import Session
 
 from bot.rules.cadence import template_index
 from bot.rules.content_selection import CustomerFacts, in_scope, occasions_for, season_of
 from bot.rules.content_selection import rank as rank_materials
+from bot.services.tracking import issue_link_tokens
 from content_library.catalogue import facts_of, list_materials
 from content_library.payloads import SEASON_NAMES, Personal, placeholder_values
 from content_library.purchases import purchase_facts_from
@@ -90,7 +95,7 @@ class _Materials:
         return self._memo[key]
 
 
-def _unrendered(guide_ids: Select, on: date) -> Select:
+def _unrendered(guide_ids: Select | list[int], on: date) -> Select:
     """(id, customer_id) of the to-dos on today's lists that have no text yet."""
     return select(Todo.id, Todo.customer_id).where(
         Todo.text.is_(None), Todo.status == TODO_PENDING, Todo.listed.is_(True), Todo.due_on <= on,
@@ -210,14 +215,30 @@ def _load(session: Session, rows: list[dict]) -> None:
 
 
 def render_listed(*, session: Session, guide_ids: Select, on: date) -> int:
-    """Fill text, materials and links of the to-dos on today's lists not rendered yet; return how many.
+    """Fill text, materials and links of these guides' to-dos on the day's lists not rendered yet."""
+    return _render(session, _unrendered(guide_ids, on), on)
 
-    A to-do waiting off the list is rendered on the day it makes the list, so its copy reads fresh then.
-    """
+
+def prepare_texts(*, session: Session, guide_id: int, on: date, link_secret: str,
+                  todo_ids: list[int] | None = None) -> int:
+    """Make a guide's list ready to read or send: render its listed to-dos (and `todo_ids`, listed or not)
+    that have no text yet, and sign their links. Return how many were rendered."""
+    unrendered = _unrendered([guide_id], on)
+    if todo_ids:
+        unrendered = select(Todo.id, Todo.customer_id).where(
+            Todo.text.is_(None), Todo.status == TODO_PENDING, Todo.guide_id == guide_id,
+            or_(Todo.id.in_(todo_ids), Todo.id.in_(select(unrendered.subquery().c.id))))
+    count = _render(session, unrendered, on)
+    if link_secret:
+        issue_link_tokens(session=session, guide_ids=[guide_id], on=on, secret=link_secret)
+    return count
+
+
+def _render(session: Session, targets: Select, on: date) -> int:
     connection = session.connection()
     TARGETS.drop(connection, checkfirst=True)   # left by a failed run on this pooled connection
     TARGETS.create(connection)
-    count = len(session.execute(insert(TARGETS).from_select(["id", "customer_id"], _unrendered(guide_ids, on))
+    count = len(session.execute(insert(TARGETS).from_select(["id", "customer_id"], targets)
                                 .returning(TARGETS.c.id)).all())
     if count:
         _render_targets(session, on)

@@ -3,9 +3,13 @@
 Each rule becomes a SELECT of (customer_id, anchor, expires_on) with its constants; the day's
 bounds come from the pure rules (reference_range, birthday_matches), so no query depends on a
 dialect's calendar functions except `date_add`, compiled for PostgreSQL and SQLite below.
+
+A `Scope` narrows the SELECTs for the daily routine: only the touches whose window opened after a
+given day (`opened_after`), or only some customers (`customers`, a SELECT of ids).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Date, Integer, and_, exists, extract, func, literal, or_, select
@@ -44,6 +48,30 @@ def _date_add_sqlite(element, compiler, **kw) -> str:
     return f"date({day}, printf('%+d days', {days}))"
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Which of a day's due touches a SELECT yields: all, those opened after a day, or some customers'."""
+
+    opened_after: date | None = None
+    customers: Select | None = None
+
+    def range(self, on: date, rule: Cadence, offset: int) -> tuple[date, date]:
+        """The reference days of the touches in scope (reference_range, cut to windows opened later)."""
+        earliest, latest = reference_range(on, rule, offset)
+        if self.opened_after is not None:   # window start = reference + offset + window_start > opened_after
+            earliest = max(earliest, self.opened_after - timedelta(days=offset + rule.window_start - 1))
+        return earliest, latest
+
+    def opened(self, first_day: date) -> bool:
+        return self.opened_after is None or first_day > self.opened_after
+
+    def of(self, customer_id: ColumnElement) -> list[ColumnElement]:
+        return [] if self.customers is None else [customer_id.in_(self.customers)]
+
+
+ALL = Scope()
+
+
 def _day(value: date) -> ColumnElement:
     return literal(value, Date)
 
@@ -70,15 +98,18 @@ def _items_per_day(earliest: date, latest: date):
             .group_by(O.c.customer_id, O.c.purchase_day).subquery("items_per_day"))
 
 
-def purchase_selects(rule: Cadence, on: date) -> list[Select]:
+def purchase_selects(rule: Cadence, on: date, scope: Scope = ALL) -> list[Select]:
     """Touches anchored on a purchase day (lifecycle, custom revisits, single-item buyers)."""
     ref = _purchase_ref(rule)
     out = []
     for offset in rule.touches():
-        earliest, latest = reference_range(on, rule, offset)
+        earliest, latest = scope.range(on, rule, offset)
+        if earliest > latest:
+            continue
         stmt = select(P.c.customer_id.label("customer_id"), date_add(ref, offset).label("anchor"),
                       date_add(ref, offset + rule.window_end).label("expires_on"), P.c.tier.label("tier")) \
-            .where(ref.between(_day(earliest), _day(latest)), *_tier_filter(rule, P.c.tier))
+            .where(ref.between(_day(earliest), _day(latest)), *_tier_filter(rule, P.c.tier),
+                   *scope.of(P.c.customer_id))
         if rule.trigger == "single_item":   # the last purchase day's counted orders hold one item in all
             days = _items_per_day(earliest, latest)
             stmt = stmt.join(days, (days.c.customer_id == P.c.customer_id)
@@ -87,27 +118,29 @@ def purchase_selects(rule: Cadence, on: date) -> list[Select]:
     return out
 
 
-def cart_selects(rule: Cadence, on: date) -> list[Select]:
+def cart_selects(rule: Cadence, on: date, scope: Scope = ALL) -> list[Select]:
     """Touches anchored on the latest add-to-cart day, when nothing was bought since."""
     later_cart = E.alias("later_cart")
     later = exists().where(later_cart.c.customer_id == E.c.customer_id, later_cart.c.kind == "add_to_cart",
                            later_cart.c.occurred_on > E.c.occurred_on, later_cart.c.occurred_on <= _day(on))
     out = []
     for offset in rule.touches():
-        earliest, latest = reference_range(on, rule, offset)
+        earliest, latest = scope.range(on, rule, offset)
+        if earliest > latest:
+            continue
         stmt = (select(E.c.customer_id.label("customer_id"), date_add(E.c.occurred_on, offset).label("anchor"),
                        date_add(E.c.occurred_on, offset + rule.window_end).label("expires_on"),
                        func.coalesce(P.c.tier, "none").label("tier"))
                 .select_from(E.outerjoin(P, P.c.customer_id == E.c.customer_id))
                 .where(E.c.kind == "add_to_cart", E.c.occurred_on.between(_day(earliest), _day(latest)), ~later,
                        or_(P.c.last_purchase_day.is_(None), P.c.last_purchase_day < E.c.occurred_on),
-                       *_tier_filter(rule, func.coalesce(P.c.tier, "none")))
+                       *_tier_filter(rule, func.coalesce(P.c.tier, "none")), *scope.of(E.c.customer_id))
                 .distinct())
         out.append(stmt)
     return out
 
 
-def runouts(on: date):
+def runouts(on: date, scope: Scope = ALL):
     """(customer_id, runout day) of each consumable's latest purchase within the look-back (a subquery).
 
     Per customer and SKU, the latest day it was bought (RANK over the day-grouped lines), that day's
@@ -118,7 +151,7 @@ def runouts(on: date):
                      func.rank().over(partition_by=(O.c.customer_id, I.c.sku),
                                       order_by=O.c.purchase_day.desc()).label("latest"))
               .select_from(O.join(I, I.c.order_id == O.c.id).join(R, R.c.sku == I.c.sku))
-              .where(O.c.customer_id.is_not(None), counted(),
+              .where(O.c.customer_id.is_not(None), counted(), *scope.of(O.c.customer_id),
                      O.c.purchase_day.between(_day(on - timedelta(days=REPLENISH_LOOKBACK_DAYS)), _day(on)))
               .group_by(O.c.customer_id, I.c.sku, O.c.purchase_day, R.c.cycle_days)
               .subquery("bought"))
@@ -127,12 +160,14 @@ def runouts(on: date):
             .where(bought.c.latest == 1).subquery("runouts"))
 
 
-def replenish_selects(rule: Cadence, on: date) -> list[Select]:
+def replenish_selects(rule: Cadence, on: date, scope: Scope = ALL) -> list[Select]:
     """Touches anchored on the day a consumable runs out (per-SKU usage cycle x quantity)."""
-    due = runouts(on)
+    due = runouts(on, scope)
     out = []
     for offset in rule.touches():
-        earliest, latest = reference_range(on, rule, offset)
+        earliest, latest = scope.range(on, rule, offset)
+        if earliest > latest:
+            continue
         out.append(select(due.c.customer_id.label("customer_id"), date_add(due.c.runout, offset).label("anchor"),
                           date_add(due.c.runout, offset + rule.window_end).label("expires_on"),
                           func.coalesce(P.c.tier, "none").label("tier"))
@@ -143,12 +178,14 @@ def replenish_selects(rule: Cadence, on: date) -> list[Select]:
     return out
 
 
-def birthday_selects(rule: Cadence, on: date) -> list[Select]:
+def birthday_selects(rule: Cadence, on: date, scope: Scope = ALL) -> list[Select]:
     """Touches of the birthday ritual: one SELECT per birthday month (and days) due today."""
     out = []
     for match in birthday_matches(rule, on):
+        if not scope.opened(match.anchor + timedelta(days=rule.window_start)):
+            continue
         where = [C.c.birthday.is_not(None), extract("month", C.c.birthday) == match.month,
-                 *_tier_filter(rule, func.coalesce(P.c.tier, "none"))]
+                 *_tier_filter(rule, func.coalesce(P.c.tier, "none")), *scope.of(C.c.id)]
         if match.days is not None:
             where.append(extract("day", C.c.birthday).in_(match.days))
         expires = match.anchor + timedelta(days=rule.window_end)
@@ -158,17 +195,17 @@ def birthday_selects(rule: Cadence, on: date) -> list[Select]:
     return out
 
 
-def rule_selects(rule: Cadence, on: date) -> list[Select]:
-    """The candidate SELECTs of one rule on a day (none when disabled)."""
+def rule_selects(rule: Cadence, on: date, scope: Scope = ALL) -> list[Select]:
+    """The candidate SELECTs of one rule on a day, within a scope (none when disabled)."""
     if not rule.enabled:
         return []
     if rule.trigger in BIRTHDAY_TRIGGERS:
-        return birthday_selects(rule, on)
+        return birthday_selects(rule, on, scope)
     if rule.trigger == "cart_no_order":
-        return cart_selects(rule, on)
+        return cart_selects(rule, on, scope)
     if rule.trigger == "replenish_due":
-        return replenish_selects(rule, on)
-    return purchase_selects(rule, on)
+        return replenish_selects(rule, on, scope)
+    return purchase_selects(rule, on, scope)
 
 
 def with_constants(stmt: Select, rule_id: int, rank: int, priority: int) -> Select:

@@ -57,7 +57,7 @@ def tracked_path(token: str) -> str:
     return f"/t/{token}"
 
 
-def issue_link_tokens(*, session: Session, guide_ids: Select, on: date, secret: str) -> int:
+def issue_link_tokens(*, session: Session, guide_ids: Select | list[int], on: date, secret: str) -> int:
     """Sign the links of the to-dos on the day's lists that have none yet; return how many to-dos changed."""
     rows = session.execute(select(Todo.id, Todo.guide_id, Todo.customer_id, Todo.links)
                            .where(Todo.guide_id.in_(guide_ids), Todo.due_on <= on,

@@ -9,8 +9,10 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 
 from bot.flows.jssdk import sidebar_config
 from bot.services import todos_actions as actions
+from bot.services.todos_render import prepare_texts
 from bot.wecom.errors import WeComError
 from handlers.web.access import install_error_pages, require_guide_id, role_required
+from handlers.web.todos import store_today
 
 bp = Blueprint("guide_sidebar", __name__, url_prefix="/guide/sidebar", template_folder="templates")
 install_error_pages(bp)
@@ -55,8 +57,12 @@ def customer_todos():
     external_userid = request.args.get("external_userid", "").strip()[:64]
     if not external_userid:
         return jsonify(error="invalid", message="缺少 external_userid"), 400
-    with _runtime().db.transaction() as session:
-        views = actions.for_customer(session=session, guide_id=require_guide_id(), external_userid=external_userid)
+    runtime = _runtime()
+    with runtime.db.transaction() as session:
+        guide_id = require_guide_id()
+        prepare_texts(session=session, guide_id=guide_id, on=store_today(session),
+                      link_secret=runtime.settings.SECRET_KEY)
+        views = actions.for_customer(session=session, guide_id=guide_id, external_userid=external_userid)
         return jsonify(todos=[_as_json(v) for v in views])
 
 

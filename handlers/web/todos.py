@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from bot.flows.group_send import send_todos, sending_lock
 from bot.rules.cadence import CARD_GROUPS
 from bot.services import todos_actions as actions
+from bot.services.todos_render import prepare_texts
 from content_library.storage import storage_for
 from handlers.web.access import current_principal, install_error_pages, require_guide_id, role_required
 from models import Guide, Store
@@ -35,6 +36,7 @@ def workbench():
     guide_id = require_guide_id()
     with _runtime().db.transaction() as session:
         today = store_today(session)
+        prepare_texts(session=session, guide_id=guide_id, on=today, link_secret=_runtime().settings.SECRET_KEY)
         rows = actions.todays_list(session=session, guide_id=guide_id, on=today)
         handled = actions.handled_recently(session=session, guide_id=guide_id, since=today - timedelta(days=1))
         return render_template("todos/workbench.html", rows=rows, handled=handled, today=today,
@@ -46,10 +48,12 @@ def _send(todo_ids: list[int]) -> None:
     runtime = _runtime()
     with runtime.db.transaction() as session:
         guide = session.get(Guide, require_guide_id())
+        today = store_today(session)
         session.expunge(guide)
     with sending_lock(runtime.redis, guide.id):
         outcome = send_todos(db=runtime.db, client=runtime.wecom, storage=storage_for(runtime.settings),
-                             guide=guide, todo_ids=todo_ids, public_base=runtime.settings.PUBLIC_BASE_URL)
+                             guide=guide, todo_ids=todo_ids, public_base=runtime.settings.PUBLIC_BASE_URL,
+                             on=today, link_secret=runtime.settings.SECRET_KEY)
     if outcome.errors and not outcome.tasks:
         flash("发送失败：企业微信暂时不可用，请稍后重试。", "error")
     elif outcome.customers:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.services import tiers
 from bot.services.todos import Policy, generate
 from bot.services.todos_cadences import seed_defaults
+from bot.services.todos_render import prepare_texts
 from models import (CadenceRule, CommerceEvent, Customer, Friendship, Guide, Order, OrderItem, Store, Todo)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -86,6 +87,13 @@ def run_day(db, day: date, policy: Policy | None = None, stores: tuple[str, ...]
         seed_defaults(session=session)
         ids = [store_id(session, code) for code in stores]
         return generate(session=session, on=day, store_ids=ids, tz="Asia/Shanghai", policy=policy or Policy())
+
+
+def open_lists(db, day: date, link_secret: str = "") -> int:
+    """Every guide with a list opens it on `day` (what the workbench does first): its to-dos get their text."""
+    with db.transaction() as session:
+        guides = session.scalars(select(Todo.guide_id).where(Todo.listed.is_(True)).distinct()).all()
+        return sum(prepare_texts(session=session, guide_id=g, on=day, link_secret=link_secret) for g in guides)
 
 
 def todos(db, **where) -> list[Todo]:

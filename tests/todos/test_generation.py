@@ -16,7 +16,8 @@ from content_library.storage import storage_for
 from models import Guide, Todo
 from models.todo import CHANNEL_GROUP_SEND, TODO_DONE, TODO_FAILED
 from tests.content.helpers import image_bytes, outfit_form, product
-from tests.todos.helpers import at, befriend, buy, codes, customer, guide_id, only, run_day, todos
+from tests.todos.helpers import (at, befriend, buy, codes, customer, guide_id, only, open_lists, run_day,
+                                 todos)
 
 D = date
 DAY = D(2026, 3, 10)
@@ -160,6 +161,9 @@ def test_copy_rotates_over_a_segment_and_reads_personal(db, org):
         only(session, "first_care")
         _first_buyers(session, names)
     run_day(db, DAY, Policy(cap_per_guide=100))
+    assert {t.text for t in todos(db)} == {None}          # nothing is rendered until a guide opens the list
+    assert open_lists(db, DAY) == len(names)
+    assert open_lists(db, DAY) == 0                       # once
     rows = todos(db)
     assert len(rows) == len(names)
     assert min(Counter(t.template_index for t in rows).values()) >= 4     # three templates, all in use
@@ -184,6 +188,7 @@ def test_materials_follow_the_rules_selector(db, org, settings):
         befriend(session, "wangfang", single, DAY - timedelta(days=40))
         buy(session, single, DAY - timedelta(days=10), [("SKU-SHIRT", "衬衫", 1)])
     run_day(db, DAY)
+    open_lists(db, DAY)
     (todo,) = todos(db)
     assert todo.rule.code == "single_item_outfit" and todo.material_ids == [outfit.id]
     assert link.id not in todo.material_ids and todo.links == []

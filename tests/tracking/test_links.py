@@ -10,6 +10,7 @@ from bot.flows.group_send import content_of
 from bot.rules.tracking import read_link
 from bot.services.todos import Policy, generate
 from bot.services.todos_cadences import seed_defaults
+from bot.services.todos_render import prepare_texts
 from content_library.catalogue import material_stats, save_material
 from content_library.forms import MaterialForm
 from models import Material, Todo
@@ -31,9 +32,11 @@ def test_generated_links_are_signed_and_tracked_through_to_the_material(client, 
         cart(session, lin, today - timedelta(days=3))
         material_id = material.id
     with db.transaction() as session:
-        generate(session=session, on=today, store_ids=[store_id(session)], tz="Asia/Shanghai",
-                 policy=Policy(link_secret=SECRET_KEY))
+        generate(session=session, on=today, store_ids=[store_id(session)], tz="Asia/Shanghai", policy=Policy())
         todo = session.scalars(select(Todo)).one()
+        assert todo.text is None and todo.links == []         # rendered when the guide first opens the list
+        assert prepare_texts(session=session, guide_id=todo.guide_id, on=today, link_secret=SECRET_KEY) == 1
+        session.refresh(todo)
         [link] = todo.links
         ref = read_link(SECRET_KEY, link["token"])
         assert (ref.todo_id, ref.guide_id, ref.customer_id, ref.material_id, ref.target) == \

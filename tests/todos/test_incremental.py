@@ -1,0 +1,119 @@
+"""The daily run is incremental, and it must not differ from a full run: after each day's incremental run a
+full rerun of the same day (rolled back) creates nothing more and keeps exactly the same candidates.
+
+Between days the population changes the ways the product sees: new orders and refunds (through the tier
+service), carts, a birthday filled in, a customer who deleted the guide coming back, HQ editing a rule.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from bot.services import tiers
+from bot.services.todos import Policy, generate, previous_run
+from bot.services.todos_cadences import seed_defaults
+from models import CadenceRule, Customer, Friendship, Order, Todo, TodoCandidate
+from tests.todos.helpers import at, befriend, buy, cart, customer, store_id
+
+START = date(2026, 11, 20)
+SKUS = [("SKU-COAT", "外套"), ("SKU-SHIRT", "衬衫"), ("SKU-DRESS", "连衣裙")]
+POLICY = Policy(cap_per_guide=6, holdout_percent=10, commit_lag=timedelta(0))   # (the days pass in seconds)
+
+
+def _stores(session) -> list[int]:
+    return [store_id(session, "SH001"), store_id(session, "HZ001")]
+
+
+def _snapshot(session) -> tuple[set, set]:
+    candidates = set(session.execute(select(
+        TodoCandidate.customer_id, TodoCandidate.rule_id, TodoCandidate.anchor, TodoCandidate.expires_on,
+        TodoCandidate.tier, TodoCandidate.rank, TodoCandidate.priority, TodoCandidate.bucket)).all())
+    made = set(session.execute(select(Todo.guide_id, Todo.customer_id, Todo.rule_id, Todo.anchor)).all())
+    return candidates, made
+
+
+def _population(db, rng: random.Random) -> list[int]:
+    ids = []
+    with db.transaction() as session:
+        seed_defaults(session=session)
+        for n in range(60):
+            birthday = rng.choice([None, date(1990, 12, 3), date(1988, 11, 30), date(1992, 12, 25)])
+            cid = customer(session, f"{'王李张刘陈'[n % 5]}顾客{n}", birthday=birthday)
+            guide = rng.choice(["wangfang", "lixiao", "chenjing"])
+            gone = START + timedelta(days=rng.randint(-20, 5)) if n % 9 == 0 else None
+            befriend(session, guide, cid, START - timedelta(days=rng.randint(30, 300)), deleted_by_customer=gone)
+            for _ in range(rng.choice([0, 1, 1, 2, 3])):
+                sku = rng.choice(SKUS)
+                buy(session, cid, START - timedelta(days=rng.randint(1, 200)), [(*sku, rng.choice([1, 1, 2]))])
+            if rng.random() < 0.3:
+                cart(session, cid, START - timedelta(days=rng.randint(0, 10)))
+            ids.append(cid)
+    return ids
+
+
+def _business(db, rng: random.Random, ids: list[int], day: date) -> None:
+    """What happens between two runs: orders, a refund, carts, a birthday, a friend back, a rule edited."""
+    yesterday = day - timedelta(days=1)
+    with db.transaction() as session:
+        for cid in rng.sample(ids, 4):
+            buy(session, cid, yesterday, [(*rng.choice(SKUS), 1)])
+        for cid in rng.sample(ids, 3):
+            cart(session, cid, yesterday)
+        paid = session.scalars(select(Order).where(Order.status == "paid").order_by(Order.id)).all()
+        if paid and day.day % 3 == 0:
+            order = rng.choice(paid)
+            order.status, order.refunded_amount = "refunded", order.amount
+            session.flush()
+            tiers.recompute(session=session, customer_ids=[order.customer_id])
+        if day.day % 4 == 0:
+            someone = session.get(Customer, rng.choice(ids))
+            someone.birthday = day + timedelta(days=rng.randint(-3, 20)) - timedelta(days=365 * 30)
+        back = session.scalars(select(Friendship).where(Friendship.deleted_by_customer_at.is_not(None))
+                               .order_by(Friendship.id)).first()
+        if back is not None and day.day % 5 == 0:
+            back.added_at = at(yesterday, 12)   # the customer added the guide again
+        if day == START + timedelta(days=9):
+            rule = session.scalars(select(CadenceRule).where(CadenceRule.code == "at_risk")).one()
+            rule.window_end_days -= 10
+
+
+def test_each_incremental_day_equals_a_full_run_of_that_day(db, org):
+    rng = random.Random(20261129)
+    ids = _population(db, rng)
+    incremental_days = 0
+    for n in range(24):
+        day = START + timedelta(days=n)
+        if n:
+            _business(db, rng, ids, day)
+        with db.transaction() as session:
+            incremental_days += previous_run(session=session, store_ids=_stores(session), on=day) is not None
+            generate(session=session, on=day, store_ids=_stores(session), tz="Asia/Shanghai", policy=POLICY)
+        with db.transaction() as session:
+            kept = _snapshot(session)
+            rerun = generate(session=session, on=day, store_ids=_stores(session), tz="Asia/Shanghai", policy=POLICY,
+                             full=True)
+            assert (rerun.created, _snapshot(session)) == (0, kept), day
+            session.rollback()
+    assert incremental_days == 23
+    with db.transaction() as session:
+        candidates, made = _snapshot(session)
+    assert len(made) > 100 and candidates   # the world is busy: many to-dos, and touches still waiting
+
+
+def test_a_day_after_a_gap_catches_up_on_the_windows_opened_meanwhile(db, org):
+    rng = random.Random(7)
+    _population(db, rng)
+    with db.transaction() as session:
+        generate(session=session, on=START, store_ids=_stores(session), tz="Asia/Shanghai", policy=POLICY)
+    later = START + timedelta(days=12)   # the scheduler was down for eleven days
+    with db.transaction() as session:
+        assert previous_run(session=session, store_ids=_stores(session), on=later).day == START
+        generate(session=session, on=later, store_ids=_stores(session), tz="Asia/Shanghai", policy=POLICY)
+    with db.transaction() as session:
+        kept = _snapshot(session)
+        rerun = generate(session=session, on=later, store_ids=_stores(session), tz="Asia/Shanghai", policy=POLICY,
+                         full=True)
+        assert (rerun.created, _snapshot(session)) == (0, kept)
+        session.rollback()
