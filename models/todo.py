@@ -45,12 +45,10 @@ class Todo(Base):
               sqlite_where=text("sent_at IS NOT NULL")),
         Index("ix_todo_group_send_id", "group_send_id", postgresql_where=text("group_send_id IS NOT NULL"),
               sqlite_where=text("group_send_id IS NOT NULL")),
-        # Each guide's most urgent pending to-dos (the daily cap) are the first entries of this index, and
-        # today's list is found through the second: the daily relisting reads a guide's top, not every row.
+        # Each guide's most urgent pending to-dos (the daily cap) are the first entries of this index: the
+        # daily relisting reads a guide's top, not every row (`listed` stays out of every index, see above).
         Index("ix_todo_pending_order", "guide_id", "first_purchase", "priority",
               postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'")),
-        Index("ix_todo_listed", "guide_id", postgresql_where=text("listed AND status = 'pending'"),
-              sqlite_where=text("listed AND status = 'pending'")),
         {"postgresql_with": {"fillfactor": 70}},
     )
 

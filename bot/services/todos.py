@@ -263,17 +263,32 @@ def _wanted(session: Session, store_ids: list[int], on: date, cap: int) -> Selec
     return select(ranked.c.id).where(ranked.c.n <= cap)
 
 
+WANTED = Table("todo_wanted", MetaData(), Column("id", BigInteger, primary_key=True), prefixes=["TEMPORARY"])
+
+
 def relist(*, session: Session, store_ids: list[int], on: date, cap: int) -> int:
     """Put each guide's `cap` most urgent pending to-dos on today's list (first-purchase customers first,
     then priority, then age); the others stay pending off the list, keeping their priority, and compete
-    again tomorrow. Only the to-dos whose place changes are written. Return how many changed."""
-    wanted = _wanted(session, store_ids, on, cap)
+    again tomorrow. Only the to-dos whose place changes are written. Return how many changed.
+
+    The wanted ids go to a temporary table first, so the planner sees their real number (the table's
+    statistics lag behind a day's inserts) and never re-reads the guides' tops per row.
+    """
+    connection = session.connection()
+    WANTED.drop(connection, checkfirst=True)   # left by a failed run on this pooled connection
+    WANTED.create(connection)
+    session.execute(WANTED.insert().from_select(["id"], _wanted(session, store_ids, on, cap)))
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE todo_wanted"))
+    wanted = select(WANTED.c.id)
     listed = select(T.c.id).where(T.c.guide_id.in_(_guides(store_ids)), T.c.listed, T.c.status == TODO_PENDING)
     joining, leaving = except_(wanted, listed).subquery("joining"), except_(listed, wanted).subquery("leaving")
     changes = union_all(select(joining.c.id, true().label("want")),
                         select(leaving.c.id, false().label("want"))).subquery("changes")
-    return session.execute(update(Todo).where(Todo.id == changes.c.id).values(listed=changes.c.want)
-                           .execution_options(synchronize_session=False)).rowcount
+    changed = session.execute(update(Todo).where(Todo.id == changes.c.id).values(listed=changes.c.want)
+                              .execution_options(synchronize_session=False)).rowcount
+    WANTED.drop(connection)
+    return changed
 
 
 def pending_counts(*, session: Session, store_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:

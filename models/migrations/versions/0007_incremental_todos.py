@@ -1,4 +1,4 @@
-"""incremental to-dos: the kept candidates, the indexes of each guide's list, and of what changed since a run
+"""incremental to-dos: the kept candidates, the index of each guide's list, and of what changed since a run
 
 Revision ID: 0007
 Revises: 0006
@@ -15,7 +15,6 @@ depends_on = None
 
 BIG_ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 PENDING = "status = 'pending'"
-LISTED = "listed AND status = 'pending'"
 CHANGED = (('customer_purchase', 'updated_at'), ('customer', 'updated_at'), ('commerce_event', 'created_at'))
 
 
@@ -34,8 +33,6 @@ def upgrade() -> None:
     with op.batch_alter_table('todo', schema=None) as batch_op:
         batch_op.create_index('ix_todo_pending_order', ['guide_id', 'first_purchase', 'priority'], unique=False,
                               postgresql_where=sa.text(PENDING), sqlite_where=sa.text(PENDING))
-        batch_op.create_index('ix_todo_listed', ['guide_id'], unique=False,
-                              postgresql_where=sa.text(LISTED), sqlite_where=sa.text(LISTED))
     # The daily run re-derives the touches of the customers whose data changed since the previous run.
     for table, column in CHANGED:
         with op.batch_alter_table(table, schema=None) as batch_op:
@@ -47,6 +44,5 @@ def downgrade() -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(batch_op.f(f'ix_{table}_{column}'))
     with op.batch_alter_table('todo', schema=None) as batch_op:
-        batch_op.drop_index('ix_todo_listed')
         batch_op.drop_index('ix_todo_pending_order')
     op.drop_table('todo_candidate')
