@@ -281,7 +281,8 @@ def relist(*, session: Session, store_ids: list[int], on: date, cap: int) -> int
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("ANALYZE todo_wanted"))
     wanted = select(WANTED.c.id)
-    listed = select(T.c.id).where(T.c.guide_id.in_(_guides(store_ids)), T.c.listed, T.c.status == TODO_PENDING)
+    guide_ids = list(session.scalars(_guides(store_ids)))   # a hashed list: no join the statistics could misjudge
+    listed = select(T.c.id).where(T.c.guide_id.in_(guide_ids), T.c.listed, T.c.status == TODO_PENDING)
     joining, leaving = except_(wanted, listed).subquery("joining"), except_(listed, wanted).subquery("leaving")
     changes = union_all(select(joining.c.id, true().label("want")),
                         select(leaving.c.id, false().label("want"))).subquery("changes")
@@ -353,6 +354,8 @@ def generate(*, session: Session, on: date, store_ids: list[int], tz: str, polic
         session.execute(text("ANALYZE todo"))   # a first run fills the table: plan the relisting on its real size
     step("insert")
     relist(session=session, store_ids=store_ids, on=on, cap=policy.cap_per_guide)
+    if previous is None and session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE todo"))   # and the next run on the lists it made
     step("cap")
     outcome.listed, waiting = pending_counts(session=session, store_ids=store_ids)
     outcome.carried = sum(waiting.values())
