@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (JSON, BigInteger, Column, Integer, MetaData, Select, Table, bindparam, delete, except_, exists,
+from sqlalchemy import (JSON, BigInteger, Column, MetaData, Select, Table, bindparam, delete, except_, exists,
                         false, func, literal, select, text, true, tuple_, union, union_all, update)
 from sqlalchemy.orm import Session
 

@@ -13,12 +13,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import redis
-from sqlalchemy import Select, insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from bot.rules.tracking import LinkRef, is_redirectable, link_key, sign_link, visitor_of
 from models import Click, Guide, Store
-from models.todo import TODO_PENDING, Todo
 
 log = logging.getLogger(__name__)
 
@@ -57,21 +56,11 @@ def tracked_path(token: str) -> str:
     return f"/t/{token}"
 
 
-def issue_link_tokens(*, session: Session, guide_ids: Select | list[int], on: date, secret: str) -> int:
-    """Sign the links of the to-dos on the day's lists that have none yet; return how many to-dos changed."""
-    rows = session.execute(select(Todo.id, Todo.guide_id, Todo.customer_id, Todo.links)
-                           .where(Todo.guide_id.in_(guide_ids), Todo.due_on <= on,
-                                  Todo.status == TODO_PENDING, Todo.text.is_not(None))).all()
-    updates = []
-    for todo_id, guide_id, customer_id, links in rows:
-        if not links or all(link.get("token") for link in links):
-            continue
-        signed = [dict(link, token=link.get("token") or _token_for(secret, link, todo_id, guide_id, customer_id))
-                  for link in links]
-        updates.append({"id": todo_id, "links": signed})
-    if updates:
-        session.execute(update(Todo), updates)
-    return len(updates)
+def signed_links(secret: str, links: list[dict], *, todo_id: int, guide_id: int, customer_id: int) -> list[dict]:
+    """A to-do's material links, each with the token of its `/t/` URL (None without a secret, or for a
+    target that may not be redirected to)."""
+    return [dict(link, token=_token_for(secret, link, todo_id, guide_id, customer_id) if secret else None)
+            for link in links]
 
 
 def _token_for(secret: str, link: dict, todo_id: int, guide_id: int, customer_id: int) -> str | None:
