@@ -7,13 +7,14 @@ through executemany.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Sequence
 from uuid import UUID
 
-from sqlalchemy import Column, Table, bindparam, func, literal, select
+from sqlalchemy import Column, Table, bindparam, func, literal, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,24 @@ _PG = postgresql.dialect()
 
 def _is_pg(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+@contextmanager
+def scratch_table(session: Session, table: Table):
+    """A temporary table for the length of a block. One left on this pooled connection by a failed run is
+    dropped first; a failure inside the block rolls the transaction back, the table with it."""
+    connection = session.connection()
+    table.drop(connection, checkfirst=True)
+    table.create(connection)
+    yield table
+    table.drop(connection)
+
+
+def analyze(session: Session, table: str) -> None:
+    """Refresh PostgreSQL's statistics of a table filled within this transaction (a temporary table has
+    none otherwise), so the statements that follow are planned on its real size. Nothing on SQLite."""
+    if _is_pg(session):
+        session.execute(text(f"ANALYZE {table}"))
 
 
 def insert_ignoring_conflicts(session: Session, table: Table, conflict: list[str]):

@@ -19,12 +19,12 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (JSON, BigInteger, Column, MetaData, Select, Table, bindparam, delete, except_, exists,
-                        false, func, literal, select, text, true, tuple_, union, union_all, update)
+from sqlalchemy import (JSON, BigInteger, Column, MetaData, Select, Table, delete, except_, exists,
+                        false, func, literal, or_, select, text, true, tuple_, union, union_all, update)
 from sqlalchemy.orm import Session
 
 from bot.rules.cadence import receive_cap
-from bot.services.bulk import insert_ignoring_conflicts
+from bot.services.bulk import analyze, insert_ignoring_conflicts, insert_rows, scratch_table, update_rows
 from bot.services.effect import held_out, record_assignments, with_bucket
 from bot.services.todos_cadences import as_cadence, list_rules
 from bot.services.todos_sql import ALL, Scope, owners, rule_selects, with_constants
@@ -122,21 +122,16 @@ def previous_run(*, session: Session, store_ids: list[int], on: date) -> Previou
 
 def _rules_changed(session: Session, since: datetime) -> bool:
     """HQ edited a rule or a usage cycle: the kept candidates no longer follow the rules."""
-    return bool(session.scalar(select(func.count()).select_from(
-        union_all(select(literal(1)).where(CadenceRule.updated_at >= since),
-                  select(literal(1)).where(ReplenishCycle.updated_at >= since)).subquery())))
+    return bool(session.scalar(select(or_(exists().where(CadenceRule.updated_at >= since),
+                                          exists().where(ReplenishCycle.updated_at >= since)))))
 
 
-def _stage_changed(session: Session, since: datetime) -> Select:
-    """Fill a temporary table with the customers whose purchases, birthday or carts changed since `since`."""
-    ce = CommerceEvent.__table__
-    changed = union(select(P.c.customer_id).where(P.c.updated_at >= since),
-                    select(Customer.__table__.c.id).where(Customer.__table__.c.updated_at >= since),
-                    select(ce.c.customer_id).where(ce.c.created_at >= since, ce.c.kind == "add_to_cart"))
-    CHANGED.drop(session.connection(), checkfirst=True)   # left by a failed run on this pooled connection
-    CHANGED.create(session.connection())
-    session.execute(CHANGED.insert().from_select(["customer_id"], changed))
-    return select(CHANGED.c.customer_id)
+def _changed_since(since: datetime) -> Select:
+    """The customers whose purchases, birthday or carts changed since `since`."""
+    c, ce = Customer.__table__, CommerceEvent.__table__
+    return union(select(P.c.customer_id).where(P.c.updated_at >= since),
+                 select(c.c.id).where(c.c.updated_at >= since),
+                 select(ce.c.customer_id).where(ce.c.created_at >= since, ce.c.kind == "add_to_cart"))
 
 
 def stage_candidates(*, session: Session, on: date, previous: Previous | None,
@@ -148,31 +143,34 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None,
     opened after its day. Full otherwise: every touch due on `on`. Touches with a to-do are never kept.
     """
     rules = sorted(list_rules(session=session, enabled_only=True), key=lambda r: (-r.priority, r.code))
-    full = previous is None or _rules_changed(session, previous.started_at - commit_lag)
-    if full:
+    if previous is None or _rules_changed(session, previous.started_at - commit_lag):
         session.execute(delete(CANDIDATES))
-        scopes = [ALL]
-    else:
-        session.execute(delete(CANDIDATES).where(CANDIDATES.c.expires_on < on))
-        changed = _stage_changed(session, previous.started_at - commit_lag)
+        _add_candidates(session, rules, on, [ALL])
+        return bool(rules)
+    session.execute(delete(CANDIDATES).where(CANDIDATES.c.expires_on < on))
+    with scratch_table(session, CHANGED):
+        session.execute(CHANGED.insert().from_select(["customer_id"],
+                                                     _changed_since(previous.started_at - commit_lag)))
+        changed = select(CHANGED.c.customer_id)
         session.execute(delete(CANDIDATES).where(CANDIDATES.c.customer_id.in_(changed)))
-        scopes = [Scope(customers=changed), Scope(opened_after=previous.day)]
+        _add_candidates(session, rules, on, [Scope(customers=changed), Scope(opened_after=previous.day)])
+    return bool(rules)
+
+
+def _add_candidates(session: Session, rules: list, on: date, scopes: list[Scope]) -> None:
+    """Keep the rules' touches due on `on` within these scopes that no to-do has yet."""
     selects = [with_bucket(with_constants(stmt, rule.id, rank, rule.priority), rule.code)
                for rank, rule in enumerate(rules) for scope in scopes
                for stmt in rule_selects(as_cadence(rule), on, scope)]
     if not selects:
-        return bool(rules)
+        return
     due = union_all(*selects).subquery("due")
     seen = T.alias("t_seen")
     fresh = select(*(due.c[name] for name in CANDIDATE_COLUMNS)).where(~exists().where(
         seen.c.customer_id == due.c.customer_id, seen.c.rule_id == due.c.rule_id, seen.c.anchor == due.c.anchor))
     stmt = insert_ignoring_conflicts(session, CANDIDATES, ["customer_id", "rule_id", "anchor"])
     session.execute(stmt.from_select(CANDIDATE_COLUMNS, fresh))
-    if not full:
-        CHANGED.drop(session.connection())
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("ANALYZE todo_candidate"))
-    return bool(rules)
+    analyze(session, CANDIDATES.name)
 
 
 def settle_candidates(*, session: Session, on: date, policy: Policy) -> None:
@@ -246,20 +244,20 @@ def _ranking():
     return (T.c.first_purchase.desc(), T.c.priority.desc(), T.c.due_on, T.c.id)
 
 
-def _wanted(session: Session, store_ids: list[int], on: date, cap: int) -> Select:
+def _wanted(session: Session, guide_ids: list[int], on: date, cap: int) -> Select:
     """Ids of each guide's `cap` most urgent pending to-dos due by `on`.
 
     PostgreSQL reads the top of each guide's pending index (a LATERAL ... LIMIT per guide); SQLite ranks
     every pending to-do with a window function.
     """
-    due = (T.c.status == TODO_PENDING, T.c.due_on <= on)
+    due = (T.c.guide_id.in_(guide_ids), T.c.status == TODO_PENDING, T.c.due_on <= on)
     if session.get_bind().dialect.name == "postgresql":
-        guides = select(G.c.id).where(G.c.store_id.in_(store_ids)).subquery("g")
+        guides = select(G.c.id).where(G.c.id.in_(guide_ids)).subquery("g")
         top = (select(T.c.id).where(T.c.guide_id == guides.c.id, *due).order_by(*_ranking()).limit(cap)
                .lateral("top"))
         return select(top.c.id).select_from(guides.join(top, true()))
-    order = func.row_number().over(partition_by=T.c.guide_id, order_by=_ranking())
-    ranked = select(T.c.id, order.label("n")).where(T.c.guide_id.in_(_guides(store_ids)), *due).subquery("ranked")
+    ranked = select(T.c.id, func.row_number().over(partition_by=T.c.guide_id, order_by=_ranking()).label("n")) \
+        .where(*due).subquery("ranked")
     return select(ranked.c.id).where(ranked.c.n <= cap)
 
 
@@ -271,25 +269,20 @@ def relist(*, session: Session, store_ids: list[int], on: date, cap: int) -> int
     then priority, then age); the others stay pending off the list, keeping their priority, and compete
     again tomorrow. Only the to-dos whose place changes are written. Return how many changed.
 
-    The wanted ids go to a temporary table first, so the planner sees their real number (the table's
-    statistics lag behind a day's inserts) and never re-reads the guides' tops per row.
+    The guides are a list of ids and the wanted ids a temporary table, so no join here depends on the to-do
+    table's statistics (they lag behind a day's inserts; a misjudged join multiplied 200k by 10k rows).
     """
-    connection = session.connection()
-    WANTED.drop(connection, checkfirst=True)   # left by a failed run on this pooled connection
-    WANTED.create(connection)
-    session.execute(WANTED.insert().from_select(["id"], _wanted(session, store_ids, on, cap)))
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("ANALYZE todo_wanted"))
-    wanted = select(WANTED.c.id)
-    guide_ids = list(session.scalars(_guides(store_ids)))   # a hashed list: no join the statistics could misjudge
-    listed = select(T.c.id).where(T.c.guide_id.in_(guide_ids), T.c.listed, T.c.status == TODO_PENDING)
-    joining, leaving = except_(wanted, listed).subquery("joining"), except_(listed, wanted).subquery("leaving")
-    changes = union_all(select(joining.c.id, true().label("want")),
-                        select(leaving.c.id, false().label("want"))).subquery("changes")
-    changed = session.execute(update(Todo).where(Todo.id == changes.c.id).values(listed=changes.c.want)
-                              .execution_options(synchronize_session=False)).rowcount
-    WANTED.drop(connection)
-    return changed
+    guide_ids = list(session.scalars(_guides(store_ids)))
+    with scratch_table(session, WANTED):
+        session.execute(WANTED.insert().from_select(["id"], _wanted(session, guide_ids, on, cap)))
+        analyze(session, WANTED.name)
+        wanted = select(WANTED.c.id)
+        listed = select(T.c.id).where(T.c.guide_id.in_(guide_ids), T.c.listed, T.c.status == TODO_PENDING)
+        joining, leaving = except_(wanted, listed).subquery("joining"), except_(listed, wanted).subquery("leaving")
+        changes = union_all(select(joining.c.id, true().label("want")),
+                            select(leaving.c.id, false().label("want"))).subquery("changes")
+        return session.execute(update(Todo).where(Todo.id == changes.c.id).values(listed=changes.c.want)
+                               .execution_options(synchronize_session=False)).rowcount
 
 
 def pending_counts(*, session: Session, store_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
@@ -311,20 +304,17 @@ def _record_runs(session: Session, outcome: Outcome, started: datetime, carried:
         T.c.generated_on == outcome.on, T.c.store_id.in_(outcome.store_ids), T.c.created_at >= started)
         .group_by(T.c.store_id)).all())
     runs = TodoRun.__table__
-    existing = dict(session.execute(select(runs.c.store_id, runs.c.id).where(
-        runs.c.store_id.in_(outcome.store_ids), runs.c.day == outcome.on)).all())
+    before = {sid: (run_id, made) for sid, run_id, made in session.execute(
+        select(runs.c.store_id, runs.c.id, runs.c.created).where(runs.c.store_id.in_(outcome.store_ids),
+                                                                 runs.c.day == outcome.on))}
     finished = utcnow()
-    fresh = [{"store_id": sid, "day": outcome.on, "started_at": started, "finished_at": finished,
-              "created": created.get(sid, 0), "listed": outcome.listed.get(sid, 0), "carried": carried.get(sid, 0)}
-             for sid in outcome.store_ids if sid not in existing]
-    if fresh:
-        session.execute(runs.insert(), fresh)
-    again = [{"run_id": existing[sid], "more": created.get(sid, 0), "new_listed": outcome.listed.get(sid, 0),
-              "new_carried": carried.get(sid, 0)} for sid in outcome.store_ids if sid in existing]
-    if again:
-        session.execute(update(runs).where(runs.c.id == bindparam("run_id")).values(
-            created=runs.c.created + bindparam("more"), listed=bindparam("new_listed"),
-            carried=bindparam("new_carried"), finished_at=finished), again)
+    latest = {sid: {"listed": outcome.listed.get(sid, 0), "carried": carried.get(sid, 0), "finished_at": finished}
+              for sid in outcome.store_ids}
+    insert_rows(session, runs, [{"store_id": sid, "day": outcome.on, "started_at": started,
+                                 "created": created.get(sid, 0), **latest[sid]}
+                                for sid in outcome.store_ids if sid not in before])
+    update_rows(session, runs, "id", [{"id": run_id, "created": made + created.get(sid, 0), **latest[sid]}
+                                      for sid, (run_id, made) in before.items()])
 
 
 def generate(*, session: Session, on: date, store_ids: list[int], tz: str, policy: Policy, full: bool = False,
@@ -350,12 +340,10 @@ def generate(*, session: Session, on: date, store_ids: list[int], tz: str, polic
     step("expire")
     outcome.created = insert_new(session=session, store_ids=store_ids, on=on, tz=tz, policy=policy,
                                  previous=previous)
-    if previous is None and session.get_bind().dialect.name == "postgresql":
-        session.execute(text("ANALYZE todo"))   # a first run fills the table: plan the relisting on its real size
+    if previous is None:
+        analyze(session, T.name)   # a first run fills the table: plan the relisting on its real size
     step("insert")
     relist(session=session, store_ids=store_ids, on=on, cap=policy.cap_per_guide)
-    if previous is None and session.get_bind().dialect.name == "postgresql":
-        session.execute(text("ANALYZE todo"))   # and the next run on the lists it made
     step("cap")
     outcome.listed, waiting = pending_counts(session=session, store_ids=store_ids)
     outcome.carried = sum(waiting.values())

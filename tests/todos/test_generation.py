@@ -13,11 +13,11 @@ from content_library.catalogue import record_send, save_material
 from content_library.files import store_image
 from content_library.forms import MaterialForm
 from content_library.storage import storage_for
-from models import Guide, Todo
+from models import Guide, Todo, TodoRun
 from models.todo import CHANNEL_GROUP_SEND, TODO_DONE, TODO_FAILED
 from tests.content.helpers import image_bytes, outfit_form, product
 from tests.todos.helpers import (at, befriend, buy, codes, customer, guide_id, only, open_lists, run_day,
-                                 todos)
+                                 store_id, todos)
 
 D = date
 DAY = D(2026, 3, 10)
@@ -65,6 +65,10 @@ def test_the_cap_carries_the_overflow_to_the_next_day_first_buyers_first(db, org
     assert (first.created, first.carried) == (5, 3)
     assert _listed(db, "wangfang", DAY) == ["王女士", "李女士"]
     assert run_day(db, DAY, policy).created == 0 and _listed(db, "wangfang", DAY) == ["王女士", "李女士"]
+    with db.transaction() as session:   # one run row per store and day; the rerun added nothing to it
+        runs = {r.store_id: (r.created, r.listed, r.carried)
+                for r in session.scalars(select(TodoRun).where(TodoRun.day == DAY))}
+        assert runs == {store_id(session, "SH001"): (5, 2, 3), store_id(session, "HZ001"): (0, 0, 0)}
     with db.transaction() as session:
         waiting = session.scalars(select(Todo).where(Todo.status == "pending", Todo.listed.is_(False))).all()
         assert {t.priority for t in waiting} == {90, 60}     # they wait off the list, keeping their priority
