@@ -213,7 +213,7 @@ def generate_in_this_process(url: str, day: str) -> dict:
     seconds = time.perf_counter() - started
     db.dispose()
     return {"seconds": seconds, "created": outcome.created, "carried": outcome.carried,
-"listed": sum(outcome.listed.values()), "phases": phases,
+            "listed": sum(outcome.listed.values()), "phases": phases,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 

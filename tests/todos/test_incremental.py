@@ -70,8 +70,9 @@ def _business(db, rng: random.Random, ids: list[int], day: date) -> None:
         if day.day % 4 == 0:
             someone = session.get(Customer, rng.choice(ids))
             someone.birthday = day + timedelta(days=rng.randint(-3, 20)) - timedelta(days=365 * 30)
-        back = session.scalars(select(Friendship).where(Friendship.deleted_by_customer_at.is_not(None))
-                               .order_by(Friendship.id)).first()
+        back = session.scalars(select(Friendship).where(Friendship.deleted_by_customer_at.is_not(None),
+                                                        Friendship.added_at <= Friendship.deleted_by_customer_at)
+                               .order_by(Friendship.id)).first()   # one who deleted the guide and is still gone
         if back is not None and day.day % 5 == 0:
             back.added_at = at(yesterday, 12)   # the customer added the guide again
         if day == START + timedelta(days=9):

@@ -121,6 +121,8 @@ def test_the_cli_generates_a_day_with_a_progress_bar_and_seeds_once(app, db, org
     assert result.exit_code == 0 and "1 to-dos created" in result.output and "generating to-dos" in result.output
     again = runner.invoke(args=["todos", "generate", "--date", "2026-03-10", "--store", "SH001"])
     assert "0 to-dos created" in again.output
+    rebuilt = runner.invoke(args=["todos", "generate", "--date", "2026-03-10", "--store", "SH001", "--full"])
+    assert rebuilt.exit_code == 0 and "0 to-dos created" in rebuilt.output   # every touch re-derived: none new
     assert runner.invoke(args=["todos", "generate", "--store", "NOPE"]).exit_code != 0
 
 
