@@ -250,14 +250,14 @@ def _wanted(session: Session, guide_ids: list[int], on: date, cap: int) -> Selec
     PostgreSQL reads the top of each guide's pending index (a LATERAL ... LIMIT per guide); SQLite ranks
     every pending to-do with a window function.
     """
-    due = (T.c.guide_id.in_(guide_ids), T.c.status == TODO_PENDING, T.c.due_on <= on)
+    due = (T.c.status == TODO_PENDING, T.c.due_on <= on)
     if session.get_bind().dialect.name == "postgresql":
         guides = select(G.c.id).where(G.c.id.in_(guide_ids)).subquery("g")
         top = (select(T.c.id).where(T.c.guide_id == guides.c.id, *due).order_by(*_ranking()).limit(cap)
                .lateral("top"))
         return select(top.c.id).select_from(guides.join(top, true()))
     ranked = select(T.c.id, func.row_number().over(partition_by=T.c.guide_id, order_by=_ranking()).label("n")) \
-        .where(*due).subquery("ranked")
+        .where(T.c.guide_id.in_(guide_ids), *due).subquery("ranked")
     return select(ranked.c.id).where(ranked.c.n <= cap)
 
 
