@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, SmallInteger, String, UniqueConstraint, extract
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, BigId, UTCDateTime, utcnow
@@ -28,6 +28,10 @@ class Customer(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
 
     friendships: Mapped[list["Friendship"]] = relationship(back_populates="customer")
+
+
+# The birthday ritual asks for the customers born in a month (and on some days of it).
+Index("ix_customer_birthday_month_day", extract("month", Customer.birthday), extract("day", Customer.birthday))
 
 
 class Friendship(Base):

@@ -104,6 +104,23 @@ class TodoCandidate(Base):
     bucket: Mapped[int] = mapped_column(Integer)        # the holdout bucket (bot.services.effect)
 
 
+class TodoRunout(Base):
+    """The day a consumable a customer bought runs out: per customer and SKU, the latest counted purchase
+    within the look-back (day, quantity x the SKU's usage cycle; bot.rules.cadence.runout_day).
+
+    Derived state of the daily run, like todo_candidate: a full run rebuilds it, a daily run re-derives the
+    customers whose purchases changed, so the replenishment touches opening on a day are an index range.
+    """
+
+    __tablename__ = "todo_runout"
+    __table_args__ = (Index("ix_todo_runout_runout", "runout"),)
+
+    customer_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
+    purchase_day: Mapped[date] = mapped_column(Date)
+    runout: Mapped[date] = mapped_column(Date)
+
+
 class TodoRun(Base):
     """One daily generation of one store (a rerun updates it)."""
 

@@ -23,16 +23,16 @@ from sqlalchemy import (JSON, BigInteger, Column, MetaData, Select, Table, delet
                         false, func, literal, or_, select, text, true, tuple_, union, union_all, update)
 from sqlalchemy.orm import Session
 
-from bot.rules.cadence import receive_cap
+from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, receive_cap
 from bot.services.bulk import analyze, insert_ignoring_conflicts, insert_rows, scratch_table, update_rows
 from bot.services.effect import held_out, record_assignments, with_bucket
 from bot.services.todos_cadences import as_cadence, list_rules
-from bot.services.todos_sql import ALL, Scope, owners, rule_selects, with_constants
+from bot.services.todos_sql import ALL, Scope, owners, rule_selects, runout_rows, with_constants
 from models import (CadenceRule, CommerceEvent, Customer, CustomerPurchase, Friendship, Guide, HoldoutAssignment,
                     MaterialSend, ReplenishCycle, Store, TodoRun, utcnow)
 from models.base import UTCDateTime
 from models.todo import (CHANNEL_GROUP_SEND, TODO_DONE, TODO_EXPIRED, TODO_PENDING, TODO_SNOOZED, Todo,
-                         TodoCandidate)
+                         TodoCandidate, TodoRunout)
 
 F, G, P, T = Friendship.__table__, Guide.__table__, CustomerPurchase.__table__, Todo.__table__
 RECEIVE_LIMIT = "receive_limit"
@@ -94,6 +94,7 @@ def wake_snoozed(*, session: Session, store_ids: list[int], on: date) -> int:
 # The touches due and without a to-do are kept in `todo_candidate` from one run to the next, so a day's
 # run reads what changed, not every customer inside a window (a customer stays inside one for weeks).
 CANDIDATES = TodoCandidate.__table__
+RUNOUTS = TodoRunout.__table__
 CANDIDATE_COLUMNS = ["customer_id", "anchor", "expires_on", "tier", "rule_id", "rank", "priority", "bucket"]
 CHANGED = Table("todo_changed", MetaData(), Column("customer_id", BigInteger, primary_key=True),
                 prefixes=["TEMPORARY"])
@@ -145,16 +146,32 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None,
     rules = sorted(list_rules(session=session, enabled_only=True), key=lambda r: (-r.priority, r.code))
     if previous is None or _rules_changed(session, previous.started_at - commit_lag):
         session.execute(delete(CANDIDATES))
+        refresh_runouts(session, on, ALL)
         _add_candidates(session, rules, on, [ALL])
         return bool(rules)
     session.execute(delete(CANDIDATES).where(CANDIDATES.c.expires_on < on))
     with scratch_table(session, CHANGED):
         session.execute(CHANGED.insert().from_select(["customer_id"],
                                                      _changed_since(previous.started_at - commit_lag)))
-        changed = select(CHANGED.c.customer_id)
-        session.execute(delete(CANDIDATES).where(CANDIDATES.c.customer_id.in_(changed)))
-        _add_candidates(session, rules, on, [Scope(customers=changed), Scope(opened_after=previous.day)])
+        analyze(session, CHANGED.name)
+        changed = Scope(customers=select(CHANGED.c.customer_id))
+        session.execute(delete(CANDIDATES).where(*changed.of(CANDIDATES.c.customer_id)))
+        refresh_runouts(session, on, changed)
+        _add_candidates(session, rules, on, [changed, Scope(opened_after=previous.day)])
     return bool(rules)
+
+
+def refresh_runouts(session: Session, on: date, scope: Scope) -> None:
+    """Re-derive the kept runout days (todo_runout) of the customers in scope: every customer's on a full run,
+    the changed customers' on a daily one (a runout day moves only with the customer's purchases)."""
+    stale = delete(RUNOUTS)
+    if scope.customers is not None:   # (and the purchases that left the look-back)
+        stale = stale.where(or_(RUNOUTS.c.purchase_day < on - timedelta(days=REPLENISH_LOOKBACK_DAYS),
+                                *scope.of(RUNOUTS.c.customer_id)))
+    session.execute(stale)
+    session.execute(RUNOUTS.insert().from_select(["customer_id", "sku", "purchase_day", "runout"],
+                                                 runout_rows(on, scope)))
+    analyze(session, RUNOUTS.name)
 
 
 def _add_candidates(session: Session, rules: list, on: date, scopes: list[Scope]) -> None:

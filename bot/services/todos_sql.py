@@ -18,7 +18,7 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement, Select
 
 from bot.rules.cadence import (BIRTHDAY_TRIGGERS, REPLENISH_LOOKBACK_DAYS, Cadence, birthday_matches,
                                reference_range)
-from models import CommerceEvent, Customer, CustomerPurchase, Order, OrderItem, ReplenishCycle
+from models import CommerceEvent, Customer, CustomerPurchase, Order, OrderItem, ReplenishCycle, TodoRunout
 
 P = CustomerPurchase.__table__
 C = Customer.__table__
@@ -26,6 +26,7 @@ O = Order.__table__
 I = OrderItem.__table__
 E = CommerceEvent.__table__
 R = ReplenishCycle.__table__
+RO = TodoRunout.__table__
 
 
 class date_add(FunctionElement):
@@ -90,11 +91,12 @@ def _purchase_ref(rule: Cadence):
     return P.c.first_purchase_day if rule.trigger == "first_purchase" else P.c.last_purchase_day
 
 
-def _items_per_day(earliest: date, latest: date):
-    """(customer_id, purchase_day, items) of the counted orders of days in a range (a subquery)."""
+def _items_per_day(earliest: date, latest: date, scope: Scope):
+    """(customer_id, purchase_day, items) of the scope's counted orders of days in a range (a subquery)."""
     return (select(O.c.customer_id, O.c.purchase_day, func.sum(I.c.quantity).label("item_count"))
             .select_from(O.join(I, I.c.order_id == O.c.id))
-            .where(O.c.purchase_day.between(_day(earliest), _day(latest)), O.c.customer_id.is_not(None), counted())
+            .where(O.c.purchase_day.between(_day(earliest), _day(latest)), O.c.customer_id.is_not(None), counted(),
+                   *scope.of(O.c.customer_id))
             .group_by(O.c.customer_id, O.c.purchase_day).subquery("items_per_day"))
 
 
@@ -111,7 +113,7 @@ def purchase_selects(rule: Cadence, on: date, scope: Scope = ALL) -> list[Select
             .where(ref.between(_day(earliest), _day(latest)), *_tier_filter(rule, P.c.tier),
                    *scope.of(P.c.customer_id))
         if rule.trigger == "single_item":   # the last purchase day's counted orders hold one item in all
-            days = _items_per_day(earliest, latest)
+            days = _items_per_day(earliest, latest, scope)
             stmt = stmt.join(days, (days.c.customer_id == P.c.customer_id)
                              & (days.c.purchase_day == P.c.last_purchase_day)).where(days.c.item_count == 1)
         out.append(stmt)
@@ -140,11 +142,12 @@ def cart_selects(rule: Cadence, on: date, scope: Scope = ALL) -> list[Select]:
     return out
 
 
-def runouts(on: date, scope: Scope = ALL):
-    """(customer_id, runout day) of each consumable's latest purchase within the look-back (a subquery).
+def runout_rows(on: date, scope: Scope = ALL) -> Select:
+    """(customer_id, sku, purchase_day, runout) of each consumable's latest purchase within the look-back.
 
     Per customer and SKU, the latest day it was bought (RANK over the day-grouped lines), that day's
-    quantity times the SKU's cycle (bot.rules.cadence.runout_day).
+    quantity times the SKU's cycle (bot.rules.cadence.runout_day). The daily run keeps these rows in
+    todo_runout (bot.services.todos.refresh_runouts); the replenishment touches are read from there.
     """
     bought = (select(O.c.customer_id, I.c.sku, O.c.purchase_day, R.c.cycle_days,
                      func.sum(I.c.quantity).label("quantity"),
@@ -155,25 +158,25 @@ def runouts(on: date, scope: Scope = ALL):
                      O.c.purchase_day.between(_day(on - timedelta(days=REPLENISH_LOOKBACK_DAYS)), _day(on)))
               .group_by(O.c.customer_id, I.c.sku, O.c.purchase_day, R.c.cycle_days)
               .subquery("bought"))
-    return (select(bought.c.customer_id.label("customer_id"),
+    return (select(bought.c.customer_id, bought.c.sku, bought.c.purchase_day,
                    date_add(bought.c.purchase_day, bought.c.cycle_days * bought.c.quantity).label("runout"))
-            .where(bought.c.latest == 1).subquery("runouts"))
+            .where(bought.c.latest == 1))
 
 
 def replenish_selects(rule: Cadence, on: date, scope: Scope = ALL) -> list[Select]:
-    """Touches anchored on the day a consumable runs out (per-SKU usage cycle x quantity)."""
-    due = runouts(on, scope)
+    """Touches anchored on the day a consumable runs out (the kept runout days, see runout_rows)."""
+    lookback = _day(on - timedelta(days=REPLENISH_LOOKBACK_DAYS))
     out = []
     for offset in rule.touches():
         earliest, latest = scope.range(on, rule, offset)
         if earliest > latest:
             continue
-        out.append(select(due.c.customer_id.label("customer_id"), date_add(due.c.runout, offset).label("anchor"),
-                          date_add(due.c.runout, offset + rule.window_end).label("expires_on"),
+        out.append(select(RO.c.customer_id.label("customer_id"), date_add(RO.c.runout, offset).label("anchor"),
+                          date_add(RO.c.runout, offset + rule.window_end).label("expires_on"),
                           func.coalesce(P.c.tier, "none").label("tier"))
-                   .select_from(due.outerjoin(P, P.c.customer_id == due.c.customer_id))
-                   .where(due.c.runout.between(_day(earliest), _day(latest)),
-                          *_tier_filter(rule, func.coalesce(P.c.tier, "none")))
+                   .select_from(RO.outerjoin(P, P.c.customer_id == RO.c.customer_id))
+                   .where(RO.c.runout.between(_day(earliest), _day(latest)), RO.c.purchase_day >= lookback,
+                          *_tier_filter(rule, func.coalesce(P.c.tier, "none")), *scope.of(RO.c.customer_id))
                    .distinct())
     return out
 

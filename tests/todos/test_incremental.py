@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from bot.services import tiers
 from bot.services.todos import Policy, generate, previous_run
-from bot.services.todos_cadences import seed_defaults
-from models import CadenceRule, Customer, Friendship, Order, Todo, TodoCandidate
+from bot.services.todos_cadences import save_cycle, seed_defaults
+from models import CadenceRule, Customer, Friendship, Order, Todo, TodoCandidate, TodoRunout
 from tests.todos.helpers import at, befriend, buy, cart, customer, store_id
 
 START = date(2026, 11, 20)
-SKUS = [("SKU-COAT", "外套"), ("SKU-SHIRT", "衬衫"), ("SKU-DRESS", "连衣裙")]
+SKUS = [("SKU-COAT", "外套"), ("SKU-SHIRT", "衬衫"), ("SKU-DRESS", "连衣裙"), ("SKU-MASK", "面膜")]
 POLICY = Policy(cap_per_guide=6, holdout_percent=10, commit_lag=timedelta(0))   # (the days pass in seconds)
 
 
@@ -26,18 +26,20 @@ def _stores(session) -> list[int]:
     return [store_id(session, "SH001"), store_id(session, "HZ001")]
 
 
-def _snapshot(session) -> tuple[set, set]:
+def _snapshot(session) -> tuple[set, set, set]:
     candidates = set(session.execute(select(
         TodoCandidate.customer_id, TodoCandidate.rule_id, TodoCandidate.anchor, TodoCandidate.expires_on,
         TodoCandidate.tier, TodoCandidate.rank, TodoCandidate.priority, TodoCandidate.bucket)).all())
     made = set(session.execute(select(Todo.guide_id, Todo.customer_id, Todo.rule_id, Todo.anchor)).all())
-    return candidates, made
+    runouts = set(session.execute(select(TodoRunout.customer_id, TodoRunout.sku, TodoRunout.runout)).all())
+    return candidates, made, runouts
 
 
 def _population(db, rng: random.Random) -> list[int]:
     ids = []
     with db.transaction() as session:
         seed_defaults(session=session)
+        save_cycle(session=session, sku="SKU-MASK", cycle_days=12, name="面膜")   # a consumable: replenishment
         for n in range(60):
             birthday = rng.choice([None, date(1990, 12, 3), date(1988, 11, 30), date(1992, 12, 25)])
             cid = customer(session, f"{'王李张刘陈'[n % 5]}顾客{n}", birthday=birthday)
@@ -99,8 +101,8 @@ def test_each_incremental_day_equals_a_full_run_of_that_day(db, org):
             session.rollback()
     assert incremental_days == 23
     with db.transaction() as session:
-        candidates, made = _snapshot(session)
-    assert len(made) > 100 and candidates   # the world is busy: many to-dos, and touches still waiting
+        candidates, made, runouts = _snapshot(session)
+    assert len(made) > 100 and candidates and runouts   # the world is busy: many to-dos, and touches still waiting
 
 
 def test_a_day_after_a_gap_catches_up_on_the_windows_opened_meanwhile(db, org):

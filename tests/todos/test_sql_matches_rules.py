@@ -14,7 +14,8 @@ from sqlalchemy import select, union_all
 
 from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, CustomerFacts, due, runout_day
 from bot.services.todos_cadences import as_cadence, list_rules, save_cycle, seed_defaults
-from bot.services.todos_sql import rule_selects, with_constants
+from bot.services.todos import refresh_runouts
+from bot.services.todos_sql import ALL, rule_selects, with_constants
 from models import CadenceRule, CommerceEvent, Customer, CustomerPurchase, Order, OrderItem
 from tests.todos.helpers import buy, cart, customer
 
@@ -81,6 +82,7 @@ def test_every_rules_sql_matches_the_pure_rules_day_by_day(db, org):
         code_of = {r.id: r.code for r in rules}
         cadences = [as_cadence(r) for r in rules]
         for on in CHECK_DAYS:
+            refresh_runouts(session, on, ALL)   # the replenishment touches read the kept runout days
             selects = [with_constants(s, r.id, 0, r.priority) for r in rules for s in rule_selects(as_cadence(r), on)]
             cand = union_all(*selects).subquery()
             from_sql = {(row.customer_id, code_of[row.rule_id], row.anchor) for row in session.execute(select(cand))}

@@ -1,0 +1,46 @@
+"""runout days kept for the daily replenishment touches; customers indexed by birthday month and day
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-29 16:00:00.000000
+"""
+from datetime import datetime, timezone
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0008'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+
+BIG_ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
+
+
+def upgrade() -> None:
+    op.create_table('todo_runout',
+    sa.Column('customer_id', BIG_ID, nullable=False),
+    sa.Column('sku', sa.String(length=64), nullable=False),
+    sa.Column('purchase_day', sa.Date(), nullable=False),
+    sa.Column('runout', sa.Date(), nullable=False),
+    sa.PrimaryKeyConstraint('customer_id', 'sku', name=op.f('pk_todo_runout'))
+    )
+    with op.batch_alter_table('todo_runout', schema=None) as batch_op:
+        batch_op.create_index('ix_todo_runout_runout', ['runout'], unique=False)
+    # The kept runout days start empty: marking the usage cycles edited makes the next daily run a full one,
+    # which fills them (an incremental run re-derives only the customers that changed).
+    cycles = sa.table('replenish_cycle', sa.column('updated_at', sa.DateTime(timezone=True)))
+    now = datetime.now(timezone.utc)
+    op.execute(cycles.update().values(updated_at=now if op.get_bind().dialect.name != 'sqlite'
+                                      else now.replace(tzinfo=None)))
+    birthday = sa.column('birthday', sa.Date())
+    op.create_index('ix_customer_birthday_month_day', 'customer',
+                    [sa.extract('month', birthday), sa.extract('day', birthday)], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index('ix_customer_birthday_month_day', table_name='customer')
+    with op.batch_alter_table('todo_runout', schema=None) as batch_op:
+        batch_op.drop_index('ix_todo_runout_runout')
+    op.drop_table('todo_runout')
