@@ -59,7 +59,7 @@ def load_sql(customers: int, orders: int, guides: int, carts: int) -> list[str]:
         f"""INSERT INTO friendship (guide_id, customer_id, store_id, half, first_added_at, added_at,
                                     deleted_by_customer_at, deleted_by_transfer, add_count, updated_at)
             SELECT 1 + c % {guides}, c, 1 + (c % {guides}) / 10, false, t, t,
-                   CASE WHEN c % 33 = 0 THEN t + interval '10 days' END, false, 1, now()
+                   CASE WHEN c % 33 = 0 THEN t + interval '10 days' END, false, 1, {HISTORY}
             FROM (SELECT c, now() - random() * interval '700 days' AS t FROM generate_series(1, {customers}) c) f""",
         f"""INSERT INTO purchase_order (store_id, order_no, customer_id, status, amount, refunded_amount, paid_at,
                                         purchase_day, created_at, updated_at)

@@ -61,7 +61,7 @@ class Friendship(Base):
     deleted_by_transfer: Mapped[bool] = mapped_column(default=False)
     transfer_fail_reason: Mapped[str | None] = mapped_column(String(32))
     add_count: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
 
     customer: Mapped[Customer] = relationship(back_populates="friendships")
     guide: Mapped["Guide"] = relationship()  # noqa: F821

@@ -93,6 +93,7 @@ class TodoCandidate(Base):
     """
 
     __tablename__ = "todo_candidate"
+    __table_args__ = (Index("ix_todo_candidate_guide_id", "guide_id"),)
 
     customer_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     rule_id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -102,6 +103,7 @@ class TodoCandidate(Base):
     rank: Mapped[int] = mapped_column(Integer)          # the rule's place among the enabled rules (tie-break)
     priority: Mapped[int] = mapped_column(Integer)
     bucket: Mapped[int] = mapped_column(Integer)        # the holdout bucket (bot.services.effect)
+    guide_id: Mapped[int | None] = mapped_column(BigId)  # the caring guide (empty only while being staged)
 
 
 class TodoRunout(Base):

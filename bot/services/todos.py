@@ -1,15 +1,15 @@
 """Daily to-do generation for a group of stores sharing a time zone: a handful of set-based statements.
 
 1. expire open to-dos whose window ended; wake snoozed ones whose snooze is over;
-2. bring the kept candidates (todo_candidate: touches due without a to-do) up to the day with the rules'
-   SELECTs (bot/services/todos_sql.py): after a first, full run only the touches whose window opened since
-   the previous run and the touches of customers whose data changed since are derived; then INSERT ...
-   SELECT the day's new to-dos: joined to the customer's caring guide (the owner friendship), skipping
-   customers the guide contacted lately and customers at WeCom's group-send receive cap; one new to-do per
-   guide x customer a day (ROW_NUMBER), idempotent through the unique key (ON CONFLICT DO NOTHING); the
-   candidates left over wait for the next run until their window ends;
-3. cap each guide's list: the TODO_CAP_PER_GUIDE most urgent pending to-dos are listed (first-purchase
-   customers first, then priority); the others wait off the list, keeping their priority, for the next day.
+2. bring the kept candidates (todo_candidate: touches due without a to-do, with the customer's caring guide)
+   up to the day with the rules' SELECTs (bot/services/todos_sql.py): after a first, full run only the
+   touches whose window opened since the previous run and the touches of customers whose data changed since
+   are derived;
+3. make each guide's list: the TODO_CAP_PER_GUIDE most urgent among the guide's pending to-dos and the
+   candidates the guide may get today (first-purchase customers first, then priority, then age), skipping
+   customers the guide contacted lately and customers at WeCom's group-send receive cap, one new to-do per
+   guide x customer a day. The candidates that make a list become to-dos (idempotent through the unique
+   key); the others wait for the next run until their window ends, as do the pending to-dos off the list.
 A rerun of a day adds nothing. The personal text is rendered when the guide first opens or sends a to-do.
 """
 from __future__ import annotations
@@ -19,8 +19,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (JSON, BigInteger, Column, MetaData, Select, Table, delete, except_, exists,
-                        false, func, literal, or_, select, text, true, tuple_, union, union_all, update)
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, Integer, MetaData, Select, Table, and_, delete,
+                        except_, exists, false, func, literal, null, or_, select, text, true, tuple_, union, union_all, update)
 from sqlalchemy.orm import Session
 
 from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, receive_cap
@@ -91,8 +91,9 @@ def wake_snoozed(*, session: Session, store_ids: list[int], on: date) -> int:
         .execution_options(synchronize_session=False)).rowcount
 
 
-# The touches due and without a to-do are kept in `todo_candidate` from one run to the next, so a day's
-# run reads what changed, not every customer inside a window (a customer stays inside one for weeks).
+# The touches due and without a to-do are kept in `todo_candidate` from one run to the next, with the guide
+# caring for the customer, so a day's run reads what changed, not every customer inside a window (a customer
+# stays inside one for weeks), and makes a to-do only for a touch that reaches its guide's list.
 CANDIDATES = TodoCandidate.__table__
 RUNOUTS = TodoRunout.__table__
 CANDIDATE_COLUMNS = ["customer_id", "anchor", "expires_on", "tier", "rule_id", "rank", "priority", "bucket"]
@@ -128,37 +129,41 @@ def _rules_changed(session: Session, since: datetime) -> bool:
 
 
 def _changed_since(since: datetime) -> Select:
-    """The customers whose purchases, birthday or carts changed since `since`."""
+    """The customers whose purchases, birthday, carts or friendships changed since `since`, and those kept
+    waiting for a guide who is no longer active (their caring guide is another one now, or nobody)."""
     c, ce = Customer.__table__, CommerceEvent.__table__
     return union(select(P.c.customer_id).where(P.c.updated_at >= since),
                  select(c.c.id).where(c.c.updated_at >= since),
-                 select(ce.c.customer_id).where(ce.c.created_at >= since, ce.c.kind == "add_to_cart"))
+                 select(ce.c.customer_id).where(ce.c.created_at >= since, ce.c.kind == "add_to_cart"),
+                 select(F.c.customer_id).where(F.c.updated_at >= since),
+                 select(CANDIDATES.c.customer_id).join(G, G.c.id == CANDIDATES.c.guide_id).where(G.c.active.is_(False)))
 
 
 def stage_candidates(*, session: Session, on: date, previous: Previous | None,
-                     commit_lag: timedelta = timedelta(hours=1)) -> bool:
-    """Bring the kept candidates up to `on`; False when no rule is enabled.
+                     commit_lag: timedelta = timedelta(hours=1)) -> None:
+    """Bring the kept candidates up to `on`.
 
     Incremental (a previous run, no rule edited since): drop the candidates whose window ended, re-derive
     the touches of the customers that changed since that run started, and add the touches whose window
-    opened after its day. Full otherwise: every touch due on `on`. Touches with a to-do are never kept.
+    opened after its day. Full otherwise: every touch due on `on`. Touches with a to-do are never kept, nor
+    touches of a customer no active guide cares for.
     """
     rules = sorted(list_rules(session=session, enabled_only=True), key=lambda r: (-r.priority, r.code))
     if previous is None or _rules_changed(session, previous.started_at - commit_lag):
         session.execute(delete(CANDIDATES))
         refresh_runouts(session, on, ALL)
         _add_candidates(session, rules, on, [ALL])
-        return bool(rules)
-    session.execute(delete(CANDIDATES).where(CANDIDATES.c.expires_on < on))
-    with scratch_table(session, CHANGED):
-        session.execute(CHANGED.insert().from_select(["customer_id"],
-                                                     _changed_since(previous.started_at - commit_lag)))
-        analyze(session, CHANGED.name)
-        changed = Scope(customers=select(CHANGED.c.customer_id))
-        session.execute(delete(CANDIDATES).where(*changed.of(CANDIDATES.c.customer_id)))
-        refresh_runouts(session, on, changed)
-        _add_candidates(session, rules, on, [changed, Scope(opened_after=previous.day)])
-    return bool(rules)
+    else:
+        session.execute(delete(CANDIDATES).where(CANDIDATES.c.expires_on < on))
+        with scratch_table(session, CHANGED):
+            session.execute(CHANGED.insert().from_select(["customer_id"],
+                                                         _changed_since(previous.started_at - commit_lag)))
+            analyze(session, CHANGED.name)
+            changed = Scope(customers=select(CHANGED.c.customer_id))
+            session.execute(delete(CANDIDATES).where(*changed.of(CANDIDATES.c.customer_id)))
+            refresh_runouts(session, on, changed)
+            _add_candidates(session, rules, on, [changed, Scope(opened_after=previous.day)])
+    _assign_guides(session)
 
 
 def refresh_runouts(session: Session, on: date, scope: Scope) -> None:
@@ -175,7 +180,7 @@ def refresh_runouts(session: Session, on: date, scope: Scope) -> None:
 
 
 def _add_candidates(session: Session, rules: list, on: date, scopes: list[Scope]) -> None:
-    """Keep the rules' touches due on `on` within these scopes that no to-do has yet."""
+    """Keep the rules' touches due on `on` within these scopes that no to-do has yet (no guide yet)."""
     selects = [with_bucket(with_constants(stmt, rule.id, rank, rule.priority), rule.code)
                for rank, rule in enumerate(rules) for scope in scopes
                for stmt in rule_selects(as_cadence(rule), on, scope)]
@@ -187,6 +192,17 @@ def _add_candidates(session: Session, rules: list, on: date, scopes: list[Scope]
         seen.c.customer_id == due.c.customer_id, seen.c.rule_id == due.c.rule_id, seen.c.anchor == due.c.anchor))
     stmt = insert_ignoring_conflicts(session, CANDIDATES, ["customer_id", "rule_id", "anchor"])
     session.execute(stmt.from_select(CANDIDATE_COLUMNS, fresh))
+    analyze(session, CANDIDATES.name)
+
+
+def _assign_guides(session: Session) -> None:
+    """The candidates just kept get their customer's caring guide; those nobody cares for are dropped (a
+    friendship coming back, or made, re-derives the customer's touches)."""
+    care = owners(F, G, select(CANDIDATES.c.customer_id).where(CANDIDATES.c.guide_id.is_(None)))
+    session.execute(update(CANDIDATES).where(CANDIDATES.c.guide_id.is_(None),
+                                             CANDIDATES.c.customer_id == care.c.customer_id)
+                    .values(guide_id=care.c.guide_id))
+    session.execute(delete(CANDIDATES).where(CANDIDATES.c.guide_id.is_(None)))
     analyze(session, CANDIDATES.name)
 
 
@@ -222,39 +238,19 @@ def _skips(cand, guide_id, on: date, tz: str, policy: Policy) -> list:
             cand.c.customer_id.not_in(capped), cand.c.customer_id.not_in(limited)]
 
 
-def insert_new(*, session: Session, store_ids: list[int], on: date, tz: str, policy: Policy,
-               previous: Previous | None = None) -> int:
-    """INSERT ... SELECT the day's new to-dos for these stores from the kept candidates; return how many."""
-    if not stage_candidates(session=session, on=on, previous=previous, commit_lag=policy.commit_lag):
-        return 0
-    created = _insert_from_candidates(session, store_ids, on, tz, policy)
-    settle_candidates(session=session, on=on, policy=policy)
-    return created
-
-
-def _insert_from_candidates(session: Session, store_ids: list[int], on: date, tz: str, policy: Policy) -> int:
-    cand, now = CANDIDATES, utcnow()
-    care = owners(F, G, select(cand.c.customer_id), store_ids)
-    ranked = (select(
-        care.c.store_id, care.c.guide_id, cand.c.customer_id, cand.c.rule_id, cand.c.anchor, cand.c.expires_on,
-        cand.c.priority, (cand.c.tier == "first").label("first_purchase"), cand.c.bucket,
-        func.row_number().over(partition_by=(care.c.guide_id, cand.c.customer_id),
-                               order_by=(held_out(cand.c.bucket, policy.holdout_percent), cand.c.rank,
-                                         cand.c.anchor)).label("rn"))
-        .select_from(cand.join(care, care.c.customer_id == cand.c.customer_id))
-        .where(*_skips(cand, care.c.guide_id, on, tz, policy))
-        .subquery("ranked"))
-    columns = ["store_id", "guide_id", "customer_id", "rule_id", "anchor", "expires_on", "priority", "first_purchase",
-               "generated_on", "due_on", "listed", "status", "material_ids", "links", "created_at", "updated_at"]
-    rows = select(ranked.c.store_id, ranked.c.guide_id, ranked.c.customer_id, ranked.c.rule_id, ranked.c.anchor,
-                  ranked.c.expires_on, ranked.c.priority, ranked.c.first_purchase,
-                  literal(on), literal(on), literal(False), literal(TODO_PENDING), literal([], JSON), literal([], JSON),
-                  literal(now, UTCDateTime), literal(now, UTCDateTime)) \
-        .where(ranked.c.rn == 1, ranked.c.bucket >= policy.holdout_percent)
-    record_assignments(session=session, ranked=ranked, on=on, percent=policy.holdout_percent)   # treated / held out
-    stmt = insert_ignoring_conflicts(session, T, ["customer_id", "rule_id", "anchor", "guide_id"])
-    inserted = session.execute(stmt.from_select(columns, rows).execution_options(preserve_rowcount=True))
-    return inserted.rowcount   # (not RETURNING: a first run inserts ~600k rows)
+def _eligible(store_ids: list[int], on: date, tz: str, policy: Policy):
+    """The kept candidates a guide of these stores may get today, numbered per guide x customer (`rn`, the
+    treated first, then the rules' order)."""
+    cand = CANDIDATES
+    return (select(cand.c.guide_id, cand.c.customer_id, cand.c.rule_id, cand.c.anchor, cand.c.expires_on,
+                   cand.c.priority, (cand.c.tier == "first").label("first_purchase"), cand.c.rank, cand.c.bucket,
+                   func.row_number().over(partition_by=(cand.c.guide_id, cand.c.customer_id),
+                                          order_by=(held_out(cand.c.bucket, policy.holdout_percent), cand.c.rank,
+                                                    cand.c.anchor)).label("rn"))
+            .select_from(cand.join(G, G.c.id == cand.c.guide_id))
+            .where(G.c.active.is_(True), G.c.store_id.in_(store_ids),
+                   *_skips(cand, cand.c.guide_id, on, tz, policy))
+            .subquery("ranked"))
 
 
 def _ranking():
@@ -279,31 +275,77 @@ def _wanted(session: Session, guide_ids: list[int], on: date, cap: int) -> Selec
 
 
 WANTED = Table("todo_wanted", MetaData(), Column("id", BigInteger, primary_key=True), prefixes=["TEMPORARY"])
+LISTS = Table("todo_lists", MetaData(), Column("guide_id", BigInteger), Column("todo_id", BigInteger),
+              Column("handled", Boolean),
+              Column("customer_id", BigInteger), Column("rule_id", BigInteger), Column("anchor", Date),
+              Column("expires_on", Date), Column("priority", Integer), Column("first_purchase", Boolean),
+              Column("place", Integer), prefixes=["TEMPORARY"])
+LIST_COLUMNS = ["guide_id", "todo_id", "handled", "customer_id", "rule_id", "anchor", "expires_on", "priority", "first_purchase"]
 
 
-def relist(*, session: Session, store_ids: list[int], on: date, cap: int) -> int:
-    """Put each guide's `cap` most urgent pending to-dos on today's list (first-purchase customers first,
-    then priority, then age); the others stay pending off the list, keeping their priority, and compete
-    again tomorrow. Only the to-dos whose place changes are written. Return how many changed.
-
-    The guides are a list of ids and the wanted ids a temporary table, so no join here depends on the to-do
-    table's statistics (they lag behind a day's inserts; a misjudged join multiplied 200k by 10k rows).
+def fill_lists(*, session: Session, store_ids: list[int], on: date, tz: str, policy: Policy) -> int:
+    """Make today's lists: each guide's `cap` most urgent among the pending to-dos and the kept candidates
+    the guide may get (first-purchase customers first, then priority, then age). Candidates that make a list
+    become listed to-dos; pending to-dos off it wait, keeping their priority; the candidates left over wait
+    too, until their window ends. The to-dos made today and already handled keep their places, so a rerun of
+    the day makes nothing new. Only the to-dos whose place changes are written. Return how many were made.
     """
     guide_ids = list(session.scalars(_guides(store_ids)))
-    with scratch_table(session, WANTED):
-        session.execute(WANTED.insert().from_select(["id"], _wanted(session, guide_ids, on, cap)))
-        analyze(session, WANTED.name)
-        wanted = select(WANTED.c.id)
-        listed = select(T.c.id).where(T.c.guide_id.in_(guide_ids), T.c.listed, T.c.status == TODO_PENDING)
-        joining, leaving = except_(wanted, listed).subquery("joining"), except_(listed, wanted).subquery("leaving")
-        changes = union_all(select(joining.c.id, true().label("want")),
-                            select(leaving.c.id, false().label("want"))).subquery("changes")
-        return session.execute(update(Todo).where(Todo.id == changes.c.id).values(listed=changes.c.want)
-                               .execution_options(synchronize_session=False)).rowcount
+    with scratch_table(session, WANTED), scratch_table(session, LISTS):
+        session.execute(WANTED.insert().from_select(["id"], _wanted(session, guide_ids, on, policy.cap_per_guide)))
+        eligible = _eligible(store_ids, on, tz, policy)
+        record_assignments(session=session, ranked=eligible, on=on, percent=policy.holdout_percent)
+        handled = T.c.status != TODO_PENDING
+        todos = (select(T.c.guide_id, T.c.id.label("todo_id"), handled.label("handled"), T.c.customer_id,
+                        T.c.rule_id, T.c.anchor, T.c.expires_on, T.c.priority, T.c.first_purchase, T.c.due_on,
+                        literal(0).label("rank"))
+                 .where(or_(T.c.id.in_(select(WANTED.c.id)),
+                            and_(T.c.generated_on == on, T.c.guide_id.in_(guide_ids), handled))))
+        new = (select(eligible.c.guide_id, null().label("todo_id"), false().label("handled"), eligible.c.customer_id,
+                      eligible.c.rule_id, eligible.c.anchor, eligible.c.expires_on, eligible.c.priority,
+                      eligible.c.first_purchase, literal(on, Date).label("due_on"), eligible.c.rank)
+               .where(eligible.c.rn == 1, eligible.c.bucket >= policy.holdout_percent))
+        pool = union_all(todos, new).subquery("pool")
+        place = func.row_number().over(partition_by=pool.c.guide_id, order_by=(
+            pool.c.handled.desc(), pool.c.first_purchase.desc(), pool.c.priority.desc(), pool.c.due_on,
+            pool.c.todo_id.is_(None),
+            pool.c.todo_id, pool.c.rank, pool.c.anchor, pool.c.customer_id))
+        placed = select(*(pool.c[name] for name in LIST_COLUMNS), place.label("place")).subquery("placed")
+        session.execute(LISTS.insert().from_select(LIST_COLUMNS + ["place"], select(
+            *(placed.c[name] for name in LIST_COLUMNS), placed.c.place).where(placed.c.place <= policy.cap_per_guide)))
+        _relist(session, guide_ids)
+        return _insert_listed(session, on)
+
+
+def _relist(session: Session, guide_ids: list[int]) -> int:
+    """The pending to-dos on today's lists are listed, the others not: only the changes are written."""
+    wanted = select(LISTS.c.todo_id).where(LISTS.c.todo_id.is_not(None), LISTS.c.handled.is_(False))
+    listed = select(T.c.id).where(T.c.guide_id.in_(guide_ids), T.c.listed, T.c.status == TODO_PENDING)
+    joining, leaving = except_(wanted, listed).subquery("joining"), except_(listed, wanted).subquery("leaving")
+    changes = union_all(select(joining.c.todo_id.label("id"), true().label("want")),
+                        select(leaving.c.id, false().label("want"))).subquery("changes")
+    return session.execute(update(Todo).where(Todo.id == changes.c.id).values(listed=changes.c.want)
+                           .execution_options(synchronize_session=False)).rowcount
+
+
+def _insert_listed(session: Session, on: date) -> int:
+    """The candidates that made a list become listed to-dos (the texts are rendered on first use)."""
+    now = utcnow()
+    columns = ["store_id", "guide_id", "customer_id", "rule_id", "anchor", "expires_on", "priority", "first_purchase",
+               "generated_on", "due_on", "listed", "status", "material_ids", "links", "created_at", "updated_at"]
+    rows = (select(G.c.store_id, LISTS.c.guide_id, LISTS.c.customer_id, LISTS.c.rule_id, LISTS.c.anchor,
+                   LISTS.c.expires_on, LISTS.c.priority, LISTS.c.first_purchase, literal(on), literal(on),
+                   literal(True), literal(TODO_PENDING), literal([], JSON), literal([], JSON),
+                   literal(now, UTCDateTime), literal(now, UTCDateTime))
+            .select_from(LISTS.join(G, G.c.id == LISTS.c.guide_id)).where(LISTS.c.todo_id.is_(None))
+            .order_by(LISTS.c.guide_id, LISTS.c.place))   # ids in list order (the last tie-break of a list)
+    stmt = insert_ignoring_conflicts(session, T, ["customer_id", "rule_id", "anchor", "guide_id"])
+    return session.execute(stmt.from_select(columns, rows).execution_options(preserve_rowcount=True)).rowcount
 
 
 def pending_counts(*, session: Session, store_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
-    """Per store, the pending to-dos on today's lists and those waiting off them (one pass)."""
+    """Per store, the pending to-dos on today's lists, and the touches waiting off them (pending to-dos off
+    the lists and kept candidates of the store's guides)."""
     listed: dict[int, int] = {}
     waiting: dict[int, int] = {}
     rows = session.execute(select(G.c.store_id, T.c.listed, func.count())
@@ -312,6 +354,10 @@ def pending_counts(*, session: Session, store_ids: list[int]) -> tuple[dict[int,
                            .group_by(G.c.store_id, T.c.listed))
     for store_id, is_listed, count in rows:
         (listed if is_listed else waiting)[store_id] = count
+    kept = session.execute(select(G.c.store_id, func.count()).select_from(CANDIDATES.join(G, G.c.id == CANDIDATES.c.guide_id))
+                           .where(G.c.store_id.in_(store_ids)).group_by(G.c.store_id))
+    for store_id, count in kept:
+        waiting[store_id] = waiting.get(store_id, 0) + count
     return listed, waiting
 
 
@@ -355,13 +401,11 @@ def generate(*, session: Session, on: date, store_ids: list[int], tz: str, polic
     outcome.expired = expire_open(session=session, store_ids=store_ids, on=on)
     outcome.woken = wake_snoozed(session=session, store_ids=store_ids, on=on)
     step("expire")
-    outcome.created = insert_new(session=session, store_ids=store_ids, on=on, tz=tz, policy=policy,
-                                 previous=previous)
-    if previous is None:
-        analyze(session, T.name)   # a first run fills the table: plan the relisting on its real size
-    step("insert")
-    relist(session=session, store_ids=store_ids, on=on, cap=policy.cap_per_guide)
-    step("cap")
+    stage_candidates(session=session, on=on, previous=previous, commit_lag=policy.commit_lag)
+    step("stage")
+    outcome.created = fill_lists(session=session, store_ids=store_ids, on=on, tz=tz, policy=policy)
+    settle_candidates(session=session, on=on, policy=policy)
+    step("lists")
     outcome.listed, waiting = pending_counts(session=session, store_ids=store_ids)
     outcome.carried = sum(waiting.values())
     _record_runs(session, outcome, started, waiting)

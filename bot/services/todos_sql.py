@@ -224,8 +224,8 @@ def active_friendship(f) -> ColumnElement:
                 or_(f.c.deleted_by_customer_at.is_(None), f.c.added_at > f.c.deleted_by_customer_at))
 
 
-def owners(friendship_table, guide_table, customer_ids, store_ids: list[int]):
-    """(customer_id, guide_id, store_id) of the guide caring for each of these customers, when in these stores.
+def owners(friendship_table, guide_table, customer_ids):
+    """(customer_id, guide_id) of the guide caring for each of these customers (none when nobody does).
 
     The caring guide is the earliest still-active friendship with an active member: the SQL of
     bot.rules.cadence.owner_of, over the friendships of the given customers only.
@@ -233,9 +233,8 @@ def owners(friendship_table, guide_table, customer_ids, store_ids: list[int]):
     f, g = friendship_table, guide_table
     order = func.row_number().over(partition_by=f.c.customer_id,
                                    order_by=(func.coalesce(f.c.first_added_at, f.c.added_at), f.c.id))
-    live = (select(f.c.customer_id, f.c.guide_id, g.c.store_id, order.label("n"))
+    live = (select(f.c.customer_id, f.c.guide_id, order.label("n"))
             .select_from(f.join(g, g.c.id == f.c.guide_id))
             .where(g.c.active.is_(True), active_friendship(f), f.c.customer_id.in_(customer_ids))
             .subquery("live"))
-    return (select(live.c.customer_id, live.c.guide_id, live.c.store_id)
-            .where(live.c.n == 1, live.c.store_id.in_(store_ids)).subquery("owners"))
+    return select(live.c.customer_id, live.c.guide_id).where(live.c.n == 1).subquery("owners")

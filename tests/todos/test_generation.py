@@ -13,7 +13,7 @@ from content_library.catalogue import record_send, save_material
 from content_library.files import store_image
 from content_library.forms import MaterialForm
 from content_library.storage import storage_for
-from models import Guide, Todo, TodoRun
+from models import Guide, Todo, TodoCandidate, TodoRun
 from models.todo import CHANNEL_GROUP_SEND, TODO_DONE, TODO_FAILED
 from tests.content.helpers import image_bytes, outfit_form, product
 from tests.todos.helpers import (at, befriend, buy, codes, customer, guide_id, only, open_lists, run_day,
@@ -62,16 +62,17 @@ def test_the_cap_carries_the_overflow_to_the_next_day_first_buyers_first(db, org
         _first_buyers(session, ["王女士", "李女士", "张女士"])
     policy = Policy(cap_per_guide=2)
     first = run_day(db, DAY, policy)
-    assert (first.created, first.carried) == (5, 3)
+    assert (first.created, first.carried) == (2, 3)    # a to-do only for a touch on a list
     assert _listed(db, "wangfang", DAY) == ["王女士", "李女士"]
     assert run_day(db, DAY, policy).created == 0 and _listed(db, "wangfang", DAY) == ["王女士", "李女士"]
     with db.transaction() as session:   # one run row per store and day; the rerun added nothing to it
         runs = {r.store_id: (r.created, r.listed, r.carried)
                 for r in session.scalars(select(TodoRun).where(TodoRun.day == DAY))}
-        assert runs == {store_id(session, "SH001"): (5, 2, 3), store_id(session, "HZ001"): (0, 0, 0)}
-    with db.transaction() as session:
-        waiting = session.scalars(select(Todo).where(Todo.status == "pending", Todo.listed.is_(False))).all()
-        assert {t.priority for t in waiting} == {90, 60}     # they wait off the list, keeping their priority
+        assert runs == {store_id(session, "SH001"): (2, 2, 3), store_id(session, "HZ001"): (0, 0, 0)}
+    with db.transaction() as session:   # the others wait as kept touches, keeping their priority and guide
+        waiting = session.scalars(select(TodoCandidate)).all()
+        assert sorted((t.priority, t.guide_id) for t in waiting) == [(60, _gid(db, "wangfang"))] * 2 + [
+            (90, _gid(db, "wangfang"))]
     _skip_all(db, "wangfang", DAY)
     run_day(db, DAY + timedelta(days=1), policy)
     assert _listed(db, "wangfang", DAY + timedelta(days=1)) == ["张女士", "赵先生"]   # the third first buyer first

@@ -29,7 +29,8 @@ def _stores(session) -> list[int]:
 def _snapshot(session) -> tuple[set, set, set]:
     candidates = set(session.execute(select(
         TodoCandidate.customer_id, TodoCandidate.rule_id, TodoCandidate.anchor, TodoCandidate.expires_on,
-        TodoCandidate.tier, TodoCandidate.rank, TodoCandidate.priority, TodoCandidate.bucket)).all())
+        TodoCandidate.tier, TodoCandidate.rank, TodoCandidate.priority, TodoCandidate.bucket,
+        TodoCandidate.guide_id)).all())
     made = set(session.execute(select(Todo.guide_id, Todo.customer_id, Todo.rule_id, Todo.anchor)).all())
     runouts = set(session.execute(select(TodoRunout.customer_id, TodoRunout.sku, TodoRunout.runout)).all())
     return candidates, made, runouts
@@ -102,7 +103,7 @@ def test_each_incremental_day_equals_a_full_run_of_that_day(db, org):
     assert incremental_days == 23
     with db.transaction() as session:
         candidates, made, runouts = _snapshot(session)
-    assert len(made) > 100 and candidates and runouts   # the world is busy: many to-dos, and touches still waiting
+    assert len(made) > 60 and candidates and runouts   # the world is busy: many to-dos, and touches still waiting
 
 
 def test_a_day_after_a_gap_catches_up_on_the_windows_opened_meanwhile(db, org):

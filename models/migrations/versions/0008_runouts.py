@@ -1,4 +1,5 @@
-"""runout days kept for the daily replenishment touches; customers indexed by birthday month and day
+"""lean daily lists: runout days kept for the replenishment touches, kept candidates carry their guide (a
+to-do is made only for a touch that reaches a list), customers indexed by birthday, friendships by change
 
 Revision ID: 0008
 Revises: 0007
@@ -34,6 +35,13 @@ def upgrade() -> None:
     now = datetime.now(timezone.utc)
     op.execute(cycles.update().values(updated_at=now if op.get_bind().dialect.name != 'sqlite'
                                       else now.replace(tzinfo=None)))
+    # The kept candidates carry their caring guide from now on: rebuilt by that full run.
+    op.execute(sa.table('todo_candidate').delete())
+    with op.batch_alter_table('todo_candidate', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('guide_id', BIG_ID, nullable=True))
+        batch_op.create_index('ix_todo_candidate_guide_id', ['guide_id'], unique=False)
+    with op.batch_alter_table('friendship', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_friendship_updated_at'), ['updated_at'], unique=False)
     birthday = sa.column('birthday', sa.Date())
     op.create_index('ix_customer_birthday_month_day', 'customer',
                     [sa.extract('month', birthday), sa.extract('day', birthday)], unique=False)
@@ -41,6 +49,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_customer_birthday_month_day', table_name='customer')
+    with op.batch_alter_table('friendship', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_friendship_updated_at'))
+    with op.batch_alter_table('todo_candidate', schema=None) as batch_op:
+        batch_op.drop_index('ix_todo_candidate_guide_id')
+        batch_op.drop_column('guide_id')
     with op.batch_alter_table('todo_runout', schema=None) as batch_op:
         batch_op.drop_index('ix_todo_runout_runout')
     op.drop_table('todo_runout')
