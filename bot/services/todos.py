@@ -19,8 +19,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, Integer, MetaData, Select, Table, and_, delete,
-                        except_, exists, false, func, literal, null, or_, select, text, true, tuple_, union, union_all, update)
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, ColumnElement, Date, Integer, MetaData, Select, Table,
+                        and_, case, delete, except_, exists, false, func, literal, null, or_, select, text, true,
+                        tuple_, union, union_all, update)
 from sqlalchemy.orm import Session
 
 from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, receive_cap
@@ -238,7 +239,7 @@ def _skips(cand, guide_id, on: date, tz: str, policy: Policy) -> list:
             cand.c.customer_id.not_in(capped), cand.c.customer_id.not_in(limited)]
 
 
-def _eligible(store_ids: list[int], on: date, tz: str, policy: Policy):
+def _eligible(store_ids: list[int], on: date, tz: str, policy: Policy, *narrower):
     """The kept candidates a guide of these stores may get today, numbered per guide x customer (`rn`, the
     treated first, then the rules' order)."""
     cand = CANDIDATES
@@ -249,8 +250,30 @@ def _eligible(store_ids: list[int], on: date, tz: str, policy: Policy):
                                                     cand.c.anchor)).label("rn"))
             .select_from(cand.join(G, G.c.id == cand.c.guide_id))
             .where(G.c.active.is_(True), G.c.store_id.in_(store_ids),
-                   *_skips(cand, cand.c.guide_id, on, tz, policy))
+                   *_skips(cand, cand.c.guide_id, on, tz, policy), *narrower)
             .subquery("ranked"))
+
+
+def _score(first_purchase, priority):
+    """(first purchase, priority) as one number ordered the same way (priorities are 0-100)."""
+    return case((first_purchase, 1000), else_=0) + priority
+
+
+FLOORS = Table("todo_floors", MetaData(), Column("guide_id", BigInteger, primary_key=True),
+               Column("floor", Integer), prefixes=["TEMPORARY"])
+
+
+def _fill_floors(session: Session, cap: int) -> ColumnElement:
+    """For each guide whose wanted pending to-dos fill the list, the lowest score on it; return the condition
+    a candidate must meet to stand a chance (above its guide's floor: a to-do ranks before a candidate it ties
+    with). Most candidates wait behind full lists: they are not ranked at all."""
+    wanted = (select(T.c.guide_id, func.min(_score(T.c.first_purchase, T.c.priority)))
+              .where(T.c.id.in_(select(WANTED.c.id))).group_by(T.c.guide_id).having(func.count() >= cap))
+    session.execute(FLOORS.insert().from_select(["guide_id", "floor"], wanted))
+    analyze(session, FLOORS.name)
+    cand = CANDIDATES
+    return ~exists().where(FLOORS.c.guide_id == cand.c.guide_id,
+                           FLOORS.c.floor >= _score(cand.c.tier == "first", cand.c.priority))
 
 
 def _ranking():
@@ -291,10 +314,11 @@ def fill_lists(*, session: Session, store_ids: list[int], on: date, tz: str, pol
     the day makes nothing new. Only the to-dos whose place changes are written. Return how many were made.
     """
     guide_ids = list(session.scalars(_guides(store_ids)))
-    with scratch_table(session, WANTED), scratch_table(session, LISTS):
+    with scratch_table(session, WANTED), scratch_table(session, FLOORS), scratch_table(session, LISTS):
         session.execute(WANTED.insert().from_select(["id"], _wanted(session, guide_ids, on, policy.cap_per_guide)))
-        eligible = _eligible(store_ids, on, tz, policy)
-        record_assignments(session=session, ranked=eligible, on=on, percent=policy.holdout_percent)
+        record_assignments(session=session, ranked=_eligible(store_ids, on, tz, policy), on=on,
+                           percent=policy.holdout_percent)
+        eligible = _eligible(store_ids, on, tz, policy, _fill_floors(session, policy.cap_per_guide))
         handled = T.c.status != TODO_PENDING
         todos = (select(T.c.guide_id, T.c.id.label("todo_id"), handled.label("handled"), T.c.customer_id,
                         T.c.rule_id, T.c.anchor, T.c.expires_on, T.c.priority, T.c.first_purchase, T.c.due_on,

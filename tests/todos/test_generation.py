@@ -13,7 +13,7 @@ from content_library.catalogue import record_send, save_material
 from content_library.files import store_image
 from content_library.forms import MaterialForm
 from content_library.storage import storage_for
-from models import Guide, Todo, TodoCandidate, TodoRun
+from models import Customer, Guide, Todo, TodoCandidate, TodoRun
 from models.todo import CHANNEL_GROUP_SEND, TODO_DONE, TODO_FAILED
 from tests.content.helpers import image_bytes, outfit_form, product
 from tests.todos.helpers import (at, befriend, buy, codes, customer, guide_id, only, open_lists, run_day,
@@ -80,6 +80,25 @@ def test_the_cap_carries_the_overflow_to_the_next_day_first_buyers_first(db, org
     run_day(db, DAY + timedelta(days=2), policy)
     assert _listed(db, "wangfang", DAY + timedelta(days=2)) == ["钱先生"]          # none was dropped
     assert len(todos(db)) == 5
+
+
+def test_a_more_urgent_touch_takes_a_place_on_a_full_list_and_an_equal_one_waits(db, org):
+    policy = Policy(cap_per_guide=2)
+    with db.transaction() as session:
+        run_day(db, DAY - timedelta(days=1))
+        only(session, "first_care", "repeat_perks")
+        _repeat_buyers(session, ["赵先生", "钱先生"])
+    assert run_day(db, DAY, policy).created == 2 and _listed(db, "wangfang", DAY) == ["赵先生", "钱先生"]
+    with db.transaction() as session:
+        _first_buyers(session, ["王女士"], bought=DAY)         # first_care: a first buyer, priority 90
+        _repeat_buyers(session, ["孙先生"])                   # repeat_perks, priority 60: no better than the list
+    second = run_day(db, DAY + timedelta(days=1), policy)
+    assert second.created == 1 and _listed(db, "wangfang", DAY + timedelta(days=1)) == ["王女士", "赵先生"]
+    with db.transaction() as session:
+        off = session.scalars(select(Todo).where(Todo.listed.is_(False))).all()
+        assert [(t.customer.name, t.status) for t in off] == [("钱先生", "pending")]   # waits off the list
+        waiting = select(Customer.name).join(TodoCandidate, TodoCandidate.customer_id == Customer.id)
+        assert session.scalars(waiting).all() == ["孙先生"]                             # waits as a kept touch
 
 
 def test_customers_who_deleted_the_guide_or_belong_to_another_are_skipped(db, org):

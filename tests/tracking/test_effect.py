@@ -58,7 +58,7 @@ def run(db, day: date, percent: int):
     with db.transaction() as session:
         store_ids = [sid for (sid,) in session.execute(select(Guide.store_id).distinct()) if sid]
         return generate(session=session, on=day, store_ids=store_ids, tz="Asia/Shanghai",
-                        policy=Policy(cap_per_guide=50, holdout_percent=percent))
+                        policy=Policy(cap_per_guide=500, holdout_percent=percent))   # every treated one is listed
 
 
 def test_held_out_customers_get_no_to_do_and_every_arm_is_recorded(db, org):
