@@ -4,8 +4,8 @@ Bulk-loads (generate_series, set-based SQL) 1,000,000 customers, 3,000,000 order
 1,000 stores, their friendships, day-merged purchases and purchase summaries, 200,000 add-to-cart
 events, SKU usage cycles, the default cadences and a few materials. Then, in a fresh process each
 (so its peak RSS is its own), generates consecutive days for every store: day 1 on an empty to-do table
-(every touch currently in a window is created at once), then the daily routine (nobody acts on the
-lists here, so they stay full). Prints each day's time, its ratio to the bare aggregate, and the peak
+(a full run: every touch currently in a window is derived, and every guide's list is filled), then the
+daily routine (nobody acts on the lists here, so they stay full; their places free up as windows end). Prints each day's time, its ratio to the bare aggregate, and the peak
 RSS of the generating process.
 
     .venv/bin/python -m bench.todos_bench                   # the full size

@@ -83,13 +83,14 @@ class Todo(Base):
 
 
 class TodoCandidate(Base):
-    """A touch that is due and has no to-do yet, kept from one daily run to the next.
+    """A touch that is due and has no to-do yet, with its customer's caring guide, kept from one run to the next.
 
     A run adds the touches whose window opened since the previous run and re-derives the touches of the
-    customers whose data changed; the candidates it turns into to-dos (or holds out) leave the table, the
-    others (the customer got another touch today, was contacted lately, is at the receive cap or has no
-    caring guide in the stores run) wait for the next run until their window ends. The table is derived
-    state: a full run (the first, or after HQ edits a rule) rebuilds it from the rules.
+    customers whose data changed; the candidates that make their guide's list become to-dos (or are held out)
+    and leave the table, the others (behind a full list, the customer got another touch today, was contacted
+    lately, is at the receive cap) wait for the next run until their window ends. A touch no active guide
+    cares for is not kept. The table is derived state: a full run (the first, or after HQ edits a rule)
+    rebuilds it from the rules.
     """
 
     __tablename__ = "todo_candidate"
