@@ -10,14 +10,17 @@ Scope is enforced on the server: a guide's queries take their own guide id, a ma
 """
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
 from functools import wraps
 from typing import Callable
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from flask import Flask, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 
 from bot.services.accounts import Principal, load_principal
+from models import Store
 
 ROLE_HOME = {"guide": "guide.customers", "manager": "manager.home", "hq": "hq.home"}
 SESSION_KEY = "who"
@@ -89,6 +92,14 @@ def require_guide_id() -> int:
     if principal is None or principal.guide_id is None:
         abort(404)
     return principal.guide_id
+
+
+def store_today(session) -> date:
+    """Today in the signed-in member's store time zone (the business time zone without a store)."""
+    principal = current_principal()
+    store = session.get(Store, principal.store_id) if principal and principal.store_id else None
+    tz = (store.timezone if store else None) or current_app.config["SETTINGS"].TIMEZONE
+    return datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date()
 
 
 def can_see_store(principal: Principal | None, store_id: int) -> bool:

@@ -1,16 +1,15 @@
 """互动雷达 (/guide/radar): what the guide's customers did after each send, and one customer's reactions."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, render_template
 from sqlalchemy import select
 
 from bot.flows.radar import customer_moments, sent_todos, todo_reactions
 from bot.services.tracking import live_counters
-from handlers.web.access import current_principal, install_error_pages, require_guide_id, role_required
-from models import Customer, Friendship, Store
+from handlers.web.access import install_error_pages, require_guide_id, role_required, store_today
+from models import Customer, Friendship
 from models.todo import Todo
 
 bp = Blueprint("radar", __name__, url_prefix="/guide/radar", template_folder="templates")
@@ -23,20 +22,13 @@ def _runtime():
     return current_app.extensions["runtime"]
 
 
-def _today(session):
-    principal = current_principal()
-    store = session.get(Store, principal.store_id) if principal.store_id else None
-    tz = (store.timezone if store else None) or current_app.config["SETTINGS"].TIMEZONE
-    return datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date()
-
-
 @bp.get("/")
 @role_required("guide", "manager")
 def sends():
     guide_id = require_guide_id()
     runtime = _runtime()
     with runtime.db.transaction() as session:
-        today = _today(session)
+        today = store_today(session)
         todos = sent_todos(session=session, guide_id=guide_id, since=today - timedelta(days=DAYS))
         reactions = todo_reactions(session=session, todos=todos)
         names = {t.id: (t.customer.name or "顾客", t.customer.external_userid, t.rule.name) for t in todos}

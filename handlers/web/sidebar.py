@@ -11,8 +11,7 @@ from bot.flows.jssdk import sidebar_config
 from bot.services import todos_actions as actions
 from bot.services.todos_render import prepare_texts
 from bot.wecom.errors import WeComError
-from handlers.web.access import install_error_pages, require_guide_id, role_required
-from handlers.web.todos import store_today
+from handlers.web.access import install_error_pages, require_guide_id, role_required, store_today
 
 bp = Blueprint("guide_sidebar", __name__, url_prefix="/guide/sidebar", template_folder="templates")
 install_error_pages(bp)

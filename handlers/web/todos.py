@@ -1,8 +1,7 @@
 """The guide's workbench (今日待办, /guide/todos): today's to-dos with their text and materials; send, skip, snooze."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
@@ -11,8 +10,8 @@ from bot.rules.cadence import CARD_GROUPS
 from bot.services import todos_actions as actions
 from bot.services.todos_render import prepare_texts
 from content_library.storage import storage_for
-from handlers.web.access import current_principal, install_error_pages, require_guide_id, role_required
-from models import Guide, Store
+from handlers.web.access import install_error_pages, require_guide_id, role_required, store_today
+from models import Guide
 
 bp = Blueprint("guide_todos", __name__, url_prefix="/guide/todos", template_folder="templates")
 install_error_pages(bp)
@@ -20,14 +19,6 @@ install_error_pages(bp)
 
 def _runtime():
     return current_app.extensions["runtime"]
-
-
-def store_today(session) -> date:
-    """Today in the signed-in member's store time zone (the business time zone without a store)."""
-    principal = current_principal()
-    store = session.get(Store, principal.store_id) if principal and principal.store_id else None
-    tz = (store.timezone if store else None) or _runtime().settings.TIMEZONE
-    return datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date()
 
 
 @bp.get("/")
