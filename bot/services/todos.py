@@ -64,7 +64,7 @@ class Outcome:
     expired: int = 0
     woken: int = 0
     created: int = 0
-    carried: int = 0                                        # pending, waiting off the lists
+    carried: int = 0                                        # waiting off the lists (to-dos and kept touches)
     listed: dict[int, int] = field(default_factory=dict)   # store id -> to-dos on today's lists
 
 
@@ -207,15 +207,11 @@ def _assign_guides(session: Session) -> None:
     analyze(session, CANDIDATES.name)
 
 
-def settle_candidates(*, session: Session, on: date, policy: Policy) -> None:
-    """Candidates that became to-dos today, or were held out, leave the kept candidates."""
-    made = T.alias("t_made")
-    session.execute(delete(CANDIDATES).where(exists().where(
-        made.c.generated_on == on, made.c.customer_id == CANDIDATES.c.customer_id,
-        made.c.rule_id == CANDIDATES.c.rule_id, made.c.anchor == CANDIDATES.c.anchor)))
-    if policy.holdout_percent > 0:
+def drop_held_out(*, session: Session, percent: int) -> None:
+    """Candidates held out (their arm recorded, no to-do ever) leave the kept candidates."""
+    if percent > 0:
         h = HoldoutAssignment.__table__
-        session.execute(delete(CANDIDATES).where(CANDIDATES.c.bucket < policy.holdout_percent, exists().where(
+        session.execute(delete(CANDIDATES).where(CANDIDATES.c.bucket < percent, exists().where(
             h.c.customer_id == CANDIDATES.c.customer_id, h.c.rule_id == CANDIDATES.c.rule_id,
             h.c.anchor == CANDIDATES.c.anchor)))
 
@@ -259,21 +255,15 @@ def _score(first_purchase, priority):
     return case((first_purchase, 1000), else_=0) + priority
 
 
-FLOORS = Table("todo_floors", MetaData(), Column("guide_id", BigInteger, primary_key=True),
-               Column("floor", Integer), prefixes=["TEMPORARY"])
-
-
-def _fill_floors(session: Session, cap: int) -> ColumnElement:
-    """For each guide whose wanted pending to-dos fill the list, the lowest score on it; return the condition
-    a candidate must meet to stand a chance (above its guide's floor: a to-do ranks before a candidate it ties
-    with). Most candidates wait behind full lists: they are not ranked at all."""
-    wanted = (select(T.c.guide_id, func.min(_score(T.c.first_purchase, T.c.priority)))
-              .where(T.c.id.in_(select(WANTED.c.id))).group_by(T.c.guide_id).having(func.count() >= cap))
-    session.execute(FLOORS.insert().from_select(["guide_id", "floor"], wanted))
-    analyze(session, FLOORS.name)
+def _below_full_lists(cap: int) -> ColumnElement:
+    """A candidate that cannot make its guide's list: the guide's wanted pending to-dos fill it and none
+    scores lower (a to-do ranks before a candidate it ties with). Most candidates wait behind full lists:
+    they are not ranked at all."""
+    floors = (select(WANTED.c.guide_id, func.min(WANTED.c.score).label("floor")).group_by(WANTED.c.guide_id)
+              .having(func.count() >= cap).subquery("floors"))
     cand = CANDIDATES
-    return ~exists().where(FLOORS.c.guide_id == cand.c.guide_id,
-                           FLOORS.c.floor >= _score(cand.c.tier == "first", cand.c.priority))
+    return exists().where(floors.c.guide_id == cand.c.guide_id,
+                          floors.c.floor >= _score(cand.c.tier == "first", cand.c.priority))
 
 
 def _ranking():
@@ -281,29 +271,33 @@ def _ranking():
 
 
 def _wanted(session: Session, guide_ids: list[int], on: date, cap: int) -> Select:
-    """Ids of each guide's `cap` most urgent pending to-dos due by `on`.
+    """(id, guide_id, score) of each guide's `cap` most urgent pending to-dos due by `on`.
 
     PostgreSQL reads the top of each guide's pending index (a LATERAL ... LIMIT per guide); SQLite ranks
     every pending to-do with a window function.
     """
     due = (T.c.status == TODO_PENDING, T.c.due_on <= on)
+    score = _score(T.c.first_purchase, T.c.priority).label("score")
     if session.get_bind().dialect.name == "postgresql":
         guides = select(G.c.id).where(G.c.id.in_(guide_ids)).subquery("g")
-        top = (select(T.c.id).where(T.c.guide_id == guides.c.id, *due).order_by(*_ranking()).limit(cap)
-               .lateral("top"))
-        return select(top.c.id).select_from(guides.join(top, true()))
-    ranked = select(T.c.id, func.row_number().over(partition_by=T.c.guide_id, order_by=_ranking()).label("n")) \
-        .where(T.c.guide_id.in_(guide_ids), *due).subquery("ranked")
-    return select(ranked.c.id).where(ranked.c.n <= cap)
+        top = (select(T.c.id, T.c.guide_id, score).where(T.c.guide_id == guides.c.id, *due).order_by(*_ranking())
+               .limit(cap).lateral("top"))
+        return select(top.c.id, top.c.guide_id, top.c.score).select_from(guides.join(top, true()))
+    ranked = (select(T.c.id, T.c.guide_id, score,
+                     func.row_number().over(partition_by=T.c.guide_id, order_by=_ranking()).label("n"))
+              .where(T.c.guide_id.in_(guide_ids), *due).subquery("ranked"))
+    return select(ranked.c.id, ranked.c.guide_id, ranked.c.score).where(ranked.c.n <= cap)
 
 
-WANTED = Table("todo_wanted", MetaData(), Column("id", BigInteger, primary_key=True), prefixes=["TEMPORARY"])
+WANTED = Table("todo_wanted", MetaData(), Column("id", BigInteger, primary_key=True), Column("guide_id", BigInteger),
+               Column("score", Integer), prefixes=["TEMPORARY"])
 LISTS = Table("todo_lists", MetaData(), Column("guide_id", BigInteger), Column("todo_id", BigInteger),
               Column("handled", Boolean),
               Column("customer_id", BigInteger), Column("rule_id", BigInteger), Column("anchor", Date),
               Column("expires_on", Date), Column("priority", Integer), Column("first_purchase", Boolean),
               Column("place", Integer), prefixes=["TEMPORARY"])
-LIST_COLUMNS = ["guide_id", "todo_id", "handled", "customer_id", "rule_id", "anchor", "expires_on", "priority", "first_purchase"]
+LIST_COLUMNS = ["guide_id", "todo_id", "handled", "customer_id", "rule_id", "anchor", "expires_on", "priority",
+                "first_purchase"]
 
 
 def fill_lists(*, session: Session, store_ids: list[int], on: date, tz: str, policy: Policy) -> int:
@@ -314,11 +308,13 @@ def fill_lists(*, session: Session, store_ids: list[int], on: date, tz: str, pol
     the day makes nothing new. Only the to-dos whose place changes are written. Return how many were made.
     """
     guide_ids = list(session.scalars(_guides(store_ids)))
-    with scratch_table(session, WANTED), scratch_table(session, FLOORS), scratch_table(session, LISTS):
-        session.execute(WANTED.insert().from_select(["id"], _wanted(session, guide_ids, on, policy.cap_per_guide)))
+    with scratch_table(session, WANTED), scratch_table(session, LISTS):
+        session.execute(WANTED.insert().from_select(["id", "guide_id", "score"],
+                                                    _wanted(session, guide_ids, on, policy.cap_per_guide)))
+        analyze(session, WANTED.name)
         record_assignments(session=session, ranked=_eligible(store_ids, on, tz, policy), on=on,
                            percent=policy.holdout_percent)
-        eligible = _eligible(store_ids, on, tz, policy, _fill_floors(session, policy.cap_per_guide))
+        eligible = _eligible(store_ids, on, tz, policy, ~_below_full_lists(policy.cap_per_guide))
         handled = T.c.status != TODO_PENDING
         todos = (select(T.c.guide_id, T.c.id.label("todo_id"), handled.label("handled"), T.c.customer_id,
                         T.c.rule_id, T.c.anchor, T.c.expires_on, T.c.priority, T.c.first_purchase, T.c.due_on,
@@ -332,13 +328,16 @@ def fill_lists(*, session: Session, store_ids: list[int], on: date, tz: str, pol
         pool = union_all(todos, new).subquery("pool")
         place = func.row_number().over(partition_by=pool.c.guide_id, order_by=(
             pool.c.handled.desc(), pool.c.first_purchase.desc(), pool.c.priority.desc(), pool.c.due_on,
-            pool.c.todo_id.is_(None),
-            pool.c.todo_id, pool.c.rank, pool.c.anchor, pool.c.customer_id))
+            pool.c.todo_id.is_(None), pool.c.todo_id, pool.c.rank, pool.c.anchor, pool.c.customer_id))
         placed = select(*(pool.c[name] for name in LIST_COLUMNS), place.label("place")).subquery("placed")
         session.execute(LISTS.insert().from_select(LIST_COLUMNS + ["place"], select(
             *(placed.c[name] for name in LIST_COLUMNS), placed.c.place).where(placed.c.place <= policy.cap_per_guide)))
         _relist(session, guide_ids)
-        return _insert_listed(session, on)
+        made = _insert_listed(session, on)
+        placed_new = select(LISTS.c.customer_id, LISTS.c.rule_id, LISTS.c.anchor).where(LISTS.c.todo_id.is_(None))
+        session.execute(delete(CANDIDATES).where(tuple_(CANDIDATES.c.customer_id, CANDIDATES.c.rule_id,
+                                                        CANDIDATES.c.anchor).in_(placed_new)))
+        return made
 
 
 def _relist(session: Session, guide_ids: list[int]) -> int:
@@ -378,7 +377,8 @@ def pending_counts(*, session: Session, store_ids: list[int]) -> tuple[dict[int,
                            .group_by(G.c.store_id, T.c.listed))
     for store_id, is_listed, count in rows:
         (listed if is_listed else waiting)[store_id] = count
-    kept = session.execute(select(G.c.store_id, func.count()).select_from(CANDIDATES.join(G, G.c.id == CANDIDATES.c.guide_id))
+    kept = session.execute(select(G.c.store_id, func.count())
+                           .select_from(CANDIDATES.join(G, G.c.id == CANDIDATES.c.guide_id))
                            .where(G.c.store_id.in_(store_ids)).group_by(G.c.store_id))
     for store_id, count in kept:
         waiting[store_id] = waiting.get(store_id, 0) + count
@@ -428,7 +428,7 @@ def generate(*, session: Session, on: date, store_ids: list[int], tz: str, polic
     stage_candidates(session=session, on=on, previous=previous, commit_lag=policy.commit_lag)
     step("stage")
     outcome.created = fill_lists(session=session, store_ids=store_ids, on=on, tz=tz, policy=policy)
-    settle_candidates(session=session, on=on, policy=policy)
+    drop_held_out(session=session, percent=policy.holdout_percent)
     step("lists")
     outcome.listed, waiting = pending_counts(session=session, store_ids=store_ids)
     outcome.carried = sum(waiting.values())
