@@ -5,8 +5,8 @@ Bulk-loads (generate_series, set-based SQL) 1,000,000 customers, 3,000,000 order
 events, SKU usage cycles, the default cadences and a few materials. Then, in a fresh process each
 (so its peak RSS is its own), generates consecutive days for every store: day 1 on an empty to-do table
 (a full run: every touch currently in a window is derived, and every guide's list is filled), then the
-daily routine (nobody acts on the lists here, so they stay full; their places free up as windows end). Prints each day's time, its ratio to the bare aggregate, and the peak
-RSS of the generating process.
+daily routine (nobody acts on the lists here, so they stay full; their places free up as windows end).
+Prints each day's time, its ratio to the bare aggregate, and the peak RSS of the generating process.
 
     .venv/bin/python -m bench.todos_bench                   # the full size
     .venv/bin/python -m bench.todos_bench --scale 0.1       # a tenth

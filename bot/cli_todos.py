@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 todos_cli = AppGroup("todos", help="Daily care to-dos.")
 cadences_cli = AppGroup("cadences", help="Care cadences (HQ's rules).")
 
-PHASES = 4   # expire, insert, cap, record: the steps bot.services.todos.generate reports
+PHASES = 4   # expire, stage, lists, record: the steps bot.services.todos.generate reports
 
 
 def _runtime():

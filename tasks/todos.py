@@ -86,7 +86,8 @@ def send_from_card(task_id: str, key: str, userid: str, response_code: str) -> d
     outcome = cards.handle_click(
         db=runtime.db, contacts_client=runtime.wecom, agent_client=runtime.wecom_agent,
         agent_id=settings.WECOM_AGENT_ID, storage=storage_for(settings), public_base=settings.PUBLIC_BASE_URL,
-        link_secret=settings.SECRET_KEY, click=cards.CardClick(task_id=task_id, key=key, userid=userid, response_code=response_code),
+        link_secret=settings.SECRET_KEY,
+        click=cards.CardClick(task_id=task_id, key=key, userid=userid, response_code=response_code),
         lock=lambda guide_id: group_send.sending_lock(runtime.redis, guide_id))
     if outcome is None:
         return {"handled": False}
