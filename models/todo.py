@@ -94,7 +94,8 @@ class TodoCandidate(Base):
     """
 
     __tablename__ = "todo_candidate"
-    __table_args__ = (Index("ix_todo_candidate_guide_id", "guide_id"),)
+    # A guide's candidates in list order: the top of a guide's waiting touches is read, not all of them.
+    __table_args__ = (Index("ix_todo_candidate_guide_order", "guide_id", "sort_key", "rank", "anchor", "customer_id"),)
 
     customer_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     rule_id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -104,7 +105,8 @@ class TodoCandidate(Base):
     rank: Mapped[int] = mapped_column(Integer)          # the rule's place among the enabled rules (tie-break)
     priority: Mapped[int] = mapped_column(Integer)
     bucket: Mapped[int] = mapped_column(Integer)        # the holdout bucket (bot.services.effect)
-    guide_id: Mapped[int | None] = mapped_column(BigId)  # the caring guide (empty only while being staged)
+    guide_id: Mapped[int | None] = mapped_column(BigId)  # the caring guide
+    sort_key: Mapped[int] = mapped_column(Integer, server_default="0")   # -(first purchase x 1000 + priority)
 
 
 class TodoRunout(Base):

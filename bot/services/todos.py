@@ -20,8 +20,8 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Column, ColumnElement, Date, Integer, MetaData, Select, Table,
-                        and_, case, delete, except_, exists, false, func, literal, null, or_, select, text, true,
-                        tuple_, union, union_all, update)
+                        case, delete, except_, exists, false, func, literal, null, or_, select, text, true,
+                        tuple_, union_all, update)
 from sqlalchemy.orm import Session
 
 from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, receive_cap
@@ -98,8 +98,9 @@ def wake_snoozed(*, session: Session, store_ids: list[int], on: date) -> int:
 CANDIDATES = TodoCandidate.__table__
 RUNOUTS = TodoRunout.__table__
 CANDIDATE_COLUMNS = ["customer_id", "anchor", "expires_on", "tier", "rule_id", "rank", "priority", "bucket"]
+# The customers whose data changed since the previous run; `bought`: their purchases did.
 CHANGED = Table("todo_changed", MetaData(), Column("customer_id", BigInteger, primary_key=True),
-                prefixes=["TEMPORARY"])
+                Column("bought", Boolean), prefixes=["TEMPORARY"])
 
 
 @dataclass(frozen=True)
@@ -130,14 +131,19 @@ def _rules_changed(session: Session, since: datetime) -> bool:
 
 
 def _changed_since(since: datetime) -> Select:
-    """The customers whose purchases, birthday, carts or friendships changed since `since`, and those kept
-    waiting for a guide who is no longer active (their caring guide is another one now, or nobody)."""
+    """(customer_id, bought) of the customers whose purchases (bought), birthday, carts or friendships changed
+    since `since`, and of those kept waiting for a guide who is no longer active (their caring guide is
+    another one now, or nobody)."""
     c, ce = Customer.__table__, CommerceEvent.__table__
-    return union(select(P.c.customer_id).where(P.c.updated_at >= since),
-                 select(c.c.id).where(c.c.updated_at >= since),
-                 select(ce.c.customer_id).where(ce.c.created_at >= since, ce.c.kind == "add_to_cart"),
-                 select(F.c.customer_id).where(F.c.updated_at >= since),
-                 select(CANDIDATES.c.customer_id).join(G, G.c.id == CANDIDATES.c.guide_id).where(G.c.active.is_(False)))
+    bought, other = literal(True).label("bought"), literal(False).label("bought")
+    changes = union_all(select(P.c.customer_id, bought).where(P.c.updated_at >= since),
+                        select(c.c.id, other).where(c.c.updated_at >= since),
+                        select(ce.c.customer_id, other).where(ce.c.created_at >= since, ce.c.kind == "add_to_cart"),
+                        select(F.c.customer_id, other).where(F.c.updated_at >= since),
+                        select(CANDIDATES.c.customer_id, other).join(G, G.c.id == CANDIDATES.c.guide_id)
+                        .where(G.c.active.is_(False))).subquery("changes")
+    return select(changes.c.customer_id, func.max(case((changes.c.bought, 1), else_=0)) == 1) \
+        .group_by(changes.c.customer_id)
 
 
 def stage_candidates(*, session: Session, on: date, previous: Previous | None,
@@ -157,19 +163,18 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None,
     else:
         session.execute(delete(CANDIDATES).where(CANDIDATES.c.expires_on < on))
         with scratch_table(session, CHANGED):
-            session.execute(CHANGED.insert().from_select(["customer_id"],
+            session.execute(CHANGED.insert().from_select(["customer_id", "bought"],
                                                          _changed_since(previous.started_at - commit_lag)))
             analyze(session, CHANGED.name)
             changed = Scope(customers=select(CHANGED.c.customer_id))
             session.execute(delete(CANDIDATES).where(*changed.of(CANDIDATES.c.customer_id)))
-            refresh_runouts(session, on, changed)
+            refresh_runouts(session, on, Scope(customers=select(CHANGED.c.customer_id).where(CHANGED.c.bought)))
             _add_candidates(session, rules, on, [changed, Scope(opened_after=previous.day)])
-    _assign_guides(session)
 
 
 def refresh_runouts(session: Session, on: date, scope: Scope) -> None:
     """Re-derive the kept runout days (todo_runout) of the customers in scope: every customer's on a full run,
-    the changed customers' on a daily one (a runout day moves only with the customer's purchases)."""
+    on a daily one those of the customers whose purchases changed (a runout day moves only with them)."""
     stale = delete(RUNOUTS)
     if scope.customers is not None:   # (and the purchases that left the look-back)
         stale = stale.where(or_(RUNOUTS.c.purchase_day < on - timedelta(days=REPLENISH_LOOKBACK_DAYS),
@@ -181,29 +186,24 @@ def refresh_runouts(session: Session, on: date, scope: Scope) -> None:
 
 
 def _add_candidates(session: Session, rules: list, on: date, scopes: list[Scope]) -> None:
-    """Keep the rules' touches due on `on` within these scopes that no to-do has yet (no guide yet)."""
+    """Keep the rules' touches due on `on` within these scopes that no to-do has yet, with the guide caring
+    for the customer; a touch of a customer nobody cares for is not kept (a friendship coming back, or made,
+    re-derives the customer's touches)."""
     selects = [with_bucket(with_constants(stmt, rule.id, rank, rule.priority), rule.code)
                for rank, rule in enumerate(rules) for scope in scopes
                for stmt in rule_selects(as_cadence(rule), on, scope)]
     if not selects:
         return
-    due = union_all(*selects).subquery("due")
+    due = union_all(*selects).cte("due")
+    care = owners(F, G, select(due.c.customer_id))
     seen = T.alias("t_seen")
-    fresh = select(*(due.c[name] for name in CANDIDATE_COLUMNS)).where(~exists().where(
-        seen.c.customer_id == due.c.customer_id, seen.c.rule_id == due.c.rule_id, seen.c.anchor == due.c.anchor))
+    fresh = (select(*(due.c[name] for name in CANDIDATE_COLUMNS), care.c.guide_id,
+                    -_score(due.c.tier == "first", due.c.priority))
+             .join_from(due, care, care.c.customer_id == due.c.customer_id)
+             .where(~exists().where(seen.c.customer_id == due.c.customer_id, seen.c.rule_id == due.c.rule_id,
+                                    seen.c.anchor == due.c.anchor)))
     stmt = insert_ignoring_conflicts(session, CANDIDATES, ["customer_id", "rule_id", "anchor"])
-    session.execute(stmt.from_select(CANDIDATE_COLUMNS, fresh))
-    analyze(session, CANDIDATES.name)
-
-
-def _assign_guides(session: Session) -> None:
-    """The candidates just kept get their customer's caring guide; those nobody cares for are dropped (a
-    friendship coming back, or made, re-derives the customer's touches)."""
-    care = owners(F, G, select(CANDIDATES.c.customer_id).where(CANDIDATES.c.guide_id.is_(None)))
-    session.execute(update(CANDIDATES).where(CANDIDATES.c.guide_id.is_(None),
-                                             CANDIDATES.c.customer_id == care.c.customer_id)
-                    .values(guide_id=care.c.guide_id))
-    session.execute(delete(CANDIDATES).where(CANDIDATES.c.guide_id.is_(None)))
+    session.execute(stmt.from_select(CANDIDATE_COLUMNS + ["guide_id", "sort_key"], fresh))
     analyze(session, CANDIDATES.name)
 
 
@@ -250,6 +250,33 @@ def _eligible(store_ids: list[int], on: date, tz: str, policy: Policy, *narrower
             .subquery("ranked"))
 
 
+def _tops(store_ids: list[int], on: date, tz: str, policy: Policy) -> Select:
+    """PostgreSQL: the same rows as the treated `rn = 1` rows of _eligible above the full lists' floor, but
+    only each active guide's `cap` most urgent (no more can make a list), read from the top of the guide's
+    candidates in list order (ix_todo_candidate_guide_order), not ranked all together.
+
+    A customer's first candidate (rank, anchor) is also their most urgent: the rules' rank follows their
+    priority, and a customer's candidates share a tier.
+    """
+    cand, better, cap = CANDIDATES, CANDIDATES.alias("better"), policy.cap_per_guide
+    floors = (select(WANTED.c.guide_id, func.min(WANTED.c.score).label("floor")).group_by(WANTED.c.guide_id)
+              .having(func.count() >= cap).subquery("floors"))
+    guides = (select(G.c.id, func.coalesce(floors.c.floor, -1).label("floor"))
+              .outerjoin(floors, floors.c.guide_id == G.c.id)
+              .where(G.c.active.is_(True), G.c.store_id.in_(store_ids)).subquery("g"))
+    treated = literal(policy.holdout_percent, Integer)
+    top = (select(cand.c.guide_id, cand.c.customer_id, cand.c.rule_id, cand.c.anchor, cand.c.expires_on,
+                  cand.c.priority, (cand.c.tier == "first").label("first_purchase"), cand.c.rank)
+           .where(cand.c.guide_id == guides.c.id, cand.c.sort_key < -guides.c.floor, cand.c.bucket >= treated,
+                  *_skips(cand, cand.c.guide_id, on, tz, policy),
+                  ~exists().where(better.c.customer_id == cand.c.customer_id, better.c.guide_id == cand.c.guide_id,
+                                  better.c.bucket >= treated,
+                                  tuple_(better.c.rank, better.c.anchor) < tuple_(cand.c.rank, cand.c.anchor)))
+           .order_by(cand.c.sort_key, cand.c.rank, cand.c.anchor, cand.c.customer_id)
+           .limit(cap).lateral("top"))
+    return select(top).select_from(guides.join(top, true()))
+
+
 def _score(first_purchase, priority):
     """(first purchase, priority) as one number ordered the same way (priorities are 0-100)."""
     return case((first_purchase, 1000), else_=0) + priority
@@ -270,27 +297,33 @@ def _ranking():
     return (T.c.first_purchase.desc(), T.c.priority.desc(), T.c.due_on, T.c.id)
 
 
+WANTED_COLUMNS = ["id", "guide_id", "score", "customer_id", "rule_id", "anchor", "expires_on", "priority",
+                  "first_purchase", "due_on"]
+
+
 def _wanted(session: Session, guide_ids: list[int], on: date, cap: int) -> Select:
-    """(id, guide_id, score) of each guide's `cap` most urgent pending to-dos due by `on`.
+    """WANTED_COLUMNS of each guide's `cap` most urgent pending to-dos due by `on`.
 
     PostgreSQL reads the top of each guide's pending index (a LATERAL ... LIMIT per guide); SQLite ranks
     every pending to-do with a window function.
     """
     due = (T.c.status == TODO_PENDING, T.c.due_on <= on)
-    score = _score(T.c.first_purchase, T.c.priority).label("score")
+    columns = [T.c[name] for name in WANTED_COLUMNS if name != "score"]
+    columns.insert(2, _score(T.c.first_purchase, T.c.priority).label("score"))
     if session.get_bind().dialect.name == "postgresql":
         guides = select(G.c.id).where(G.c.id.in_(guide_ids)).subquery("g")
-        top = (select(T.c.id, T.c.guide_id, score).where(T.c.guide_id == guides.c.id, *due).order_by(*_ranking())
+        top = (select(*columns).where(T.c.guide_id == guides.c.id, *due).order_by(*_ranking())
                .limit(cap).lateral("top"))
-        return select(top.c.id, top.c.guide_id, top.c.score).select_from(guides.join(top, true()))
-    ranked = (select(T.c.id, T.c.guide_id, score,
-                     func.row_number().over(partition_by=T.c.guide_id, order_by=_ranking()).label("n"))
+        return select(*(top.c[name] for name in WANTED_COLUMNS)).select_from(guides.join(top, true()))
+    ranked = (select(*columns, func.row_number().over(partition_by=T.c.guide_id, order_by=_ranking()).label("n"))
               .where(T.c.guide_id.in_(guide_ids), *due).subquery("ranked"))
-    return select(ranked.c.id, ranked.c.guide_id, ranked.c.score).where(ranked.c.n <= cap)
+    return select(*(ranked.c[name] for name in WANTED_COLUMNS)).where(ranked.c.n <= cap)
 
 
 WANTED = Table("todo_wanted", MetaData(), Column("id", BigInteger, primary_key=True), Column("guide_id", BigInteger),
-               Column("score", Integer), prefixes=["TEMPORARY"])
+               Column("score", Integer), Column("customer_id", BigInteger), Column("rule_id", BigInteger),
+               Column("anchor", Date), Column("expires_on", Date), Column("priority", Integer),
+               Column("first_purchase", Boolean), Column("due_on", Date), prefixes=["TEMPORARY"])
 LISTS = Table("todo_lists", MetaData(), Column("guide_id", BigInteger), Column("todo_id", BigInteger),
               Column("handled", Boolean),
               Column("customer_id", BigInteger), Column("rule_id", BigInteger), Column("anchor", Date),
@@ -298,8 +331,6 @@ LISTS = Table("todo_lists", MetaData(), Column("guide_id", BigInteger), Column("
               Column("place", Integer), prefixes=["TEMPORARY"])
 LIST_COLUMNS = ["guide_id", "todo_id", "handled", "customer_id", "rule_id", "anchor", "expires_on", "priority",
                 "first_purchase"]
-
-
 def fill_lists(*, session: Session, store_ids: list[int], on: date, tz: str, policy: Policy) -> int:
     """Make today's lists: each guide's `cap` most urgent among the pending to-dos and the kept candidates
     the guide may get (first-purchase customers first, then priority, then age). Candidates that make a list
@@ -309,23 +340,27 @@ def fill_lists(*, session: Session, store_ids: list[int], on: date, tz: str, pol
     """
     guide_ids = list(session.scalars(_guides(store_ids)))
     with scratch_table(session, WANTED), scratch_table(session, LISTS):
-        session.execute(WANTED.insert().from_select(["id", "guide_id", "score"],
+        session.execute(WANTED.insert().from_select(WANTED_COLUMNS,
                                                     _wanted(session, guide_ids, on, policy.cap_per_guide)))
         analyze(session, WANTED.name)
         record_assignments(session=session, ranked=_eligible(store_ids, on, tz, policy), on=on,
                            percent=policy.holdout_percent)
-        eligible = _eligible(store_ids, on, tz, policy, ~_below_full_lists(policy.cap_per_guide))
-        handled = T.c.status != TODO_PENDING
-        todos = (select(T.c.guide_id, T.c.id.label("todo_id"), handled.label("handled"), T.c.customer_id,
-                        T.c.rule_id, T.c.anchor, T.c.expires_on, T.c.priority, T.c.first_purchase, T.c.due_on,
-                        literal(0).label("rank"))
-                 .where(or_(T.c.id.in_(select(WANTED.c.id)),
-                            and_(T.c.generated_on == on, T.c.guide_id.in_(guide_ids), handled))))
-        new = (select(eligible.c.guide_id, null().label("todo_id"), false().label("handled"), eligible.c.customer_id,
-                      eligible.c.rule_id, eligible.c.anchor, eligible.c.expires_on, eligible.c.priority,
-                      eligible.c.first_purchase, literal(on, Date).label("due_on"), eligible.c.rank)
-               .where(eligible.c.rn == 1, eligible.c.bucket >= policy.holdout_percent))
-        pool = union_all(todos, new).subquery("pool")
+        wanted = select(WANTED.c.guide_id, WANTED.c.id.label("todo_id"), false().label("handled"),
+                        WANTED.c.customer_id, WANTED.c.rule_id, WANTED.c.anchor, WANTED.c.expires_on,
+                        WANTED.c.priority, WANTED.c.first_purchase, WANTED.c.due_on, literal(0).label("rank"))
+        handled = select(T.c.guide_id, T.c.id, true(), T.c.customer_id, T.c.rule_id, T.c.anchor, T.c.expires_on,
+                         T.c.priority, T.c.first_purchase, T.c.due_on, literal(0)) \
+            .where(T.c.generated_on == on, T.c.guide_id.in_(guide_ids), T.c.status != TODO_PENDING)
+        if session.get_bind().dialect.name == "postgresql":
+            waiting = _tops(store_ids, on, tz, policy).subquery("waiting")
+        else:   # SQLite: every eligible candidate above the floor, ranked
+            eligible = _eligible(store_ids, on, tz, policy, ~_below_full_lists(policy.cap_per_guide))
+            waiting = (select(eligible).where(eligible.c.rn == 1, eligible.c.bucket >= policy.holdout_percent)
+                       .subquery("waiting"))
+        new = select(waiting.c.guide_id, null().label("todo_id"), false().label("handled"), waiting.c.customer_id,
+                     waiting.c.rule_id, waiting.c.anchor, waiting.c.expires_on, waiting.c.priority,
+                     waiting.c.first_purchase, literal(on, Date).label("due_on"), waiting.c.rank)
+        pool = union_all(wanted, handled, new).subquery("pool")
         place = func.row_number().over(partition_by=pool.c.guide_id, order_by=(
             pool.c.handled.desc(), pool.c.first_purchase.desc(), pool.c.priority.desc(), pool.c.due_on,
             pool.c.todo_id.is_(None), pool.c.todo_id, pool.c.rank, pool.c.anchor, pool.c.customer_id))
@@ -421,6 +456,7 @@ def generate(*, session: Session, on: date, store_ids: list[int], tz: str, polic
         # and hashes over the day's candidates should stay in memory.
         session.execute(text("SET LOCAL jit = off"))
         session.execute(text("SET LOCAL work_mem = '256MB'"))
+        session.execute(text("SET LOCAL random_page_cost = 1.1"))
     previous = None if full else previous_run(session=session, store_ids=store_ids, on=on)
     outcome.expired = expire_open(session=session, store_ids=store_ids, on=on)
     outcome.woken = wake_snoozed(session=session, store_ids=store_ids, on=on)
