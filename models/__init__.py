@@ -13,7 +13,7 @@ from models.org import Guide, Store
 from models.tag import CorpTag
 from models.cadence import CadenceRule, ReplenishCycle
 from models.commerce import CommerceEvent
-from models.todo import GroupSend, Todo, TodoCandidate, TodoCard, TodoRun, TodoRunout
+from models.todo import GroupSend, Todo, TodoCandidate, TodoCard, TodoDerived, TodoRun, TodoRunout
 from models.tracking import Click, HoldoutAssignment, OrderAttribution, PerformanceDay
 
 __all__ = [
@@ -24,6 +24,6 @@ __all__ += ["Order", "OrderItem", "PurchaseDay", "CustomerPurchase", "CustomerMo
 __all__ += ["HqUser"]
 __all__ += ["MediaFile", "Product", "Material", "MaterialFile", "MaterialTag", "MaterialStore", "MaterialRegion",
             "OutfitItem", "MaterialSend"]
-__all__ += ["CadenceRule", "ReplenishCycle", "CommerceEvent", "Todo", "TodoCandidate", "TodoRunout", "TodoRun", "TodoCard",
+__all__ += ["CadenceRule", "ReplenishCycle", "CommerceEvent", "Todo", "TodoCandidate", "TodoRunout", "TodoDerived", "TodoRun", "TodoCard",
             "GroupSend"]
 __all__ += ["Click", "OrderAttribution", "PerformanceDay", "HoldoutAssignment"]

@@ -126,6 +126,17 @@ class TodoRunout(Base):
     runout: Mapped[date] = mapped_column(Date)
 
 
+class TodoDerived(Base):
+    """One row while the derived state (todo_candidate, todo_runout) is whole: written by a full run. Like
+    them it is unlogged on PostgreSQL, so a crash, which empties them, empties it too, and the next daily
+    run is a full one."""
+
+    __tablename__ = "todo_derived"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)   # always 1
+    rebuilt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class TodoRun(Base):
     """One daily generation of one store (a rerun updates it)."""
 

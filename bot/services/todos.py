@@ -19,8 +19,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Column, ColumnElement, Date, Integer, MetaData, Select, Table,
-                        case, delete, except_, exists, false, func, literal, null, or_, select, text, true,
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, ColumnElement, Date, Integer, MetaData, Select, String,
+                        Table, case, delete, exists, false, func, literal, null, or_, select, text, true,
                         tuple_, union_all, update)
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,7 @@ from models import (CadenceRule, CommerceEvent, Customer, CustomerPurchase, Frie
                     MaterialSend, ReplenishCycle, Store, TodoRun, utcnow)
 from models.base import UTCDateTime
 from models.todo import (CHANNEL_GROUP_SEND, TODO_DONE, TODO_EXPIRED, TODO_PENDING, TODO_SNOOZED, Todo,
-                         TodoCandidate, TodoRunout)
+                         TodoCandidate, TodoDerived, TodoRunout)
 
 F, G, P, T = Friendship.__table__, Guide.__table__, CustomerPurchase.__table__, Todo.__table__
 RECEIVE_LIMIT = "receive_limit"
@@ -101,6 +101,10 @@ CANDIDATE_COLUMNS = ["customer_id", "anchor", "expires_on", "tier", "rule_id", "
 # The customers whose data changed since the previous run; `bought`: their purchases did.
 CHANGED = Table("todo_changed", MetaData(), Column("customer_id", BigInteger, primary_key=True),
                 Column("bought", Boolean), prefixes=["TEMPORARY"])
+# Their purchase summaries (the columns the rules read), copied once for the rules of the changed scope.
+CHANGED_PURCHASES = Table("todo_changed_purchases", MetaData(), Column("customer_id", BigInteger, primary_key=True),
+                          Column("first_purchase_day", Date), Column("last_purchase_day", Date),
+                          Column("tier", String(16)), prefixes=["TEMPORARY"])
 
 
 @dataclass(frozen=True)
@@ -150,23 +154,30 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None,
                      commit_lag: timedelta = timedelta(hours=1)) -> None:
     """Bring the kept candidates up to `on`.
 
-    Incremental (a previous run, no rule edited since): drop the candidates whose window ended, re-derive
+    Incremental (a previous run, no rule edited since, the derived state whole): drop the candidates whose window ended, re-derive
     the touches of the customers that changed since that run started, and add the touches whose window
     opened after its day. Full otherwise: every touch due on `on`. Touches with a to-do are never kept, nor
     touches of a customer no active guide cares for.
     """
     rules = sorted(list_rules(session=session, enabled_only=True), key=lambda r: (-r.priority, r.code))
-    if previous is None or _rules_changed(session, previous.started_at - commit_lag):
+    whole = session.get(TodoDerived, 1) is not None   # gone after a crash (PostgreSQL: unlogged, as they are)
+    if previous is None or not whole or _rules_changed(session, previous.started_at - commit_lag):
         session.execute(delete(CANDIDATES))
         refresh_runouts(session, on, ALL)
         _add_candidates(session, rules, on, [ALL])
+        session.merge(TodoDerived(id=1, rebuilt_at=utcnow()))
+        session.flush()
     else:
         session.execute(delete(CANDIDATES).where(CANDIDATES.c.expires_on < on))
-        with scratch_table(session, CHANGED):
+        with scratch_table(session, CHANGED), scratch_table(session, CHANGED_PURCHASES):
             session.execute(CHANGED.insert().from_select(["customer_id", "bought"],
                                                          _changed_since(previous.started_at - commit_lag)))
             analyze(session, CHANGED.name)
-            changed = Scope(customers=select(CHANGED.c.customer_id))
+            names = [c.name for c in CHANGED_PURCHASES.c]
+            session.execute(CHANGED_PURCHASES.insert().from_select(names, select(*(P.c[n] for n in names)).join(
+                CHANGED, CHANGED.c.customer_id == P.c.customer_id)))
+            analyze(session, CHANGED_PURCHASES.name)
+            changed = Scope(customers=select(CHANGED.c.customer_id), purchases=CHANGED_PURCHASES)
             session.execute(delete(CANDIDATES).where(*changed.of(CANDIDATES.c.customer_id)))
             refresh_runouts(session, on, Scope(customers=select(CHANGED.c.customer_id).where(CHANGED.c.bought)))
             _add_candidates(session, rules, on, [changed, Scope(opened_after=previous.day)])
@@ -298,7 +309,7 @@ def _ranking():
 
 
 WANTED_COLUMNS = ["id", "guide_id", "score", "customer_id", "rule_id", "anchor", "expires_on", "priority",
-                  "first_purchase", "due_on"]
+                  "first_purchase", "due_on", "listed"]
 
 
 def _wanted(session: Session, guide_ids: list[int], on: date, cap: int) -> Select:
@@ -323,7 +334,8 @@ def _wanted(session: Session, guide_ids: list[int], on: date, cap: int) -> Selec
 WANTED = Table("todo_wanted", MetaData(), Column("id", BigInteger, primary_key=True), Column("guide_id", BigInteger),
                Column("score", Integer), Column("customer_id", BigInteger), Column("rule_id", BigInteger),
                Column("anchor", Date), Column("expires_on", Date), Column("priority", Integer),
-               Column("first_purchase", Boolean), Column("due_on", Date), prefixes=["TEMPORARY"])
+               Column("first_purchase", Boolean), Column("due_on", Date), Column("listed", Boolean),
+               prefixes=["TEMPORARY"])
 LISTS = Table("todo_lists", MetaData(), Column("guide_id", BigInteger), Column("todo_id", BigInteger),
               Column("handled", Boolean),
               Column("customer_id", BigInteger), Column("rule_id", BigInteger), Column("anchor", Date),
@@ -376,12 +388,14 @@ def fill_lists(*, session: Session, store_ids: list[int], on: date, tz: str, pol
 
 
 def _relist(session: Session, guide_ids: list[int]) -> int:
-    """The pending to-dos on today's lists are listed, the others not: only the changes are written."""
-    wanted = select(LISTS.c.todo_id).where(LISTS.c.todo_id.is_not(None), LISTS.c.handled.is_(False))
-    listed = select(T.c.id).where(T.c.guide_id.in_(guide_ids), T.c.listed, T.c.status == TODO_PENDING)
-    joining, leaving = except_(wanted, listed).subquery("joining"), except_(listed, wanted).subquery("leaving")
-    changes = union_all(select(joining.c.todo_id.label("id"), true().label("want")),
-                        select(leaving.c.id, false().label("want"))).subquery("changes")
+    """The pending to-dos on today's lists are listed, the others not: only the changes are written (a to-do
+    joining a list is a wanted one, whose flag WANTED holds; one leaving is listed and off the lists)."""
+    on_lists = select(LISTS.c.todo_id).where(LISTS.c.todo_id.is_not(None))
+    joining = (select(LISTS.c.todo_id.label("id"), true().label("want"))
+               .join(WANTED, WANTED.c.id == LISTS.c.todo_id).where(WANTED.c.listed.is_(False)))
+    leaving = select(T.c.id, false()).where(T.c.guide_id.in_(guide_ids), T.c.listed, T.c.status == TODO_PENDING,
+                                            T.c.id.not_in(on_lists))
+    changes = union_all(joining, leaving).subquery("changes")
     return session.execute(update(Todo).where(Todo.id == changes.c.id).values(listed=changes.c.want)
                            .execution_options(synchronize_session=False)).rowcount
 

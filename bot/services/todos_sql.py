@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Date, Integer, and_, exists, extract, func, literal, or_, select
+from sqlalchemy import Date, Integer, Table, and_, exists, extract, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement, Select
 
@@ -55,6 +55,13 @@ class Scope:
 
     opened_after: date | None = None
     customers: Select | None = None
+    # A table holding the purchase summaries (customer_purchase's columns) of the scope's customers, read
+    # in its place: a handful of changed customers are looked up once, not picked out of every rule's range.
+    purchases: Table | None = None
+
+    @property
+    def purchase_table(self) -> Table:
+        return P if self.purchases is None else self.purchases
 
     def range(self, on: date, rule: Cadence, offset: int) -> tuple[date, date]:
         """The reference days of the touches in scope (reference_range, cut to windows opened later)."""
@@ -87,8 +94,8 @@ def _tier_filter(rule: Cadence, tier: ColumnElement) -> list[ColumnElement]:
     return [tier.in_(sorted(rule.tiers))] if rule.tiers else []
 
 
-def _purchase_ref(rule: Cadence):
-    return P.c.first_purchase_day if rule.trigger == "first_purchase" else P.c.last_purchase_day
+def _purchase_ref(rule: Cadence, p: Table):
+    return p.c.first_purchase_day if rule.trigger == "first_purchase" else p.c.last_purchase_day
 
 
 def _items_per_day(earliest: date, latest: date, scope: Scope):
@@ -102,20 +109,21 @@ def _items_per_day(earliest: date, latest: date, scope: Scope):
 
 def purchase_selects(rule: Cadence, on: date, scope: Scope = ALL) -> list[Select]:
     """Touches anchored on a purchase day (lifecycle, custom revisits, single-item buyers)."""
-    ref = _purchase_ref(rule)
+    p = scope.purchase_table
+    ref = _purchase_ref(rule, p)
     out = []
     for offset in rule.touches():
         earliest, latest = scope.range(on, rule, offset)
         if earliest > latest:
             continue
-        stmt = select(P.c.customer_id.label("customer_id"), date_add(ref, offset).label("anchor"),
-                      date_add(ref, offset + rule.window_end).label("expires_on"), P.c.tier.label("tier")) \
-            .where(ref.between(_day(earliest), _day(latest)), *_tier_filter(rule, P.c.tier),
-                   *scope.of(P.c.customer_id))
+        stmt = select(p.c.customer_id.label("customer_id"), date_add(ref, offset).label("anchor"),
+                      date_add(ref, offset + rule.window_end).label("expires_on"), p.c.tier.label("tier")) \
+            .where(ref.between(_day(earliest), _day(latest)), *_tier_filter(rule, p.c.tier),
+                   *([] if scope.purchases is not None else scope.of(p.c.customer_id)))
         if rule.trigger == "single_item":   # the last purchase day's counted orders hold one item in all
             days = _items_per_day(earliest, latest, scope)
-            stmt = stmt.join(days, (days.c.customer_id == P.c.customer_id)
-                             & (days.c.purchase_day == P.c.last_purchase_day)).where(days.c.item_count == 1)
+            stmt = stmt.join(days, (days.c.customer_id == p.c.customer_id)
+                             & (days.c.purchase_day == p.c.last_purchase_day)).where(days.c.item_count == 1)
         out.append(stmt)
     return out
 
