@@ -50,6 +50,9 @@ class Policy:
     # A change written just before a run started may commit after the run read: an incremental run
     # re-reads what changed since the previous run started, less this margin.
     commit_lag: timedelta = timedelta(hours=1)
+    # PostgreSQL reads only the top of each guide's kept candidates (_tops); False ranks every eligible one,
+    # as SQLite does (the same lists, slower).
+    read_tops: bool = True
 
     @classmethod
     def from_settings(cls, settings) -> "Policy":
@@ -154,10 +157,10 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None,
                      commit_lag: timedelta = timedelta(hours=1)) -> None:
     """Bring the kept candidates up to `on`.
 
-    Incremental (a previous run, no rule edited since, the derived state whole): drop the candidates whose window ended, re-derive
-    the touches of the customers that changed since that run started, and add the touches whose window
-    opened after its day. Full otherwise: every touch due on `on`. Touches with a to-do are never kept, nor
-    touches of a customer no active guide cares for.
+    Incremental (a previous run, no rule edited since, the derived state whole): drop the candidates whose
+    window ended, re-derive the touches of the customers that changed since that run started, and add the
+    touches whose window opened after its day. Full otherwise: every touch due on `on`. Touches with a to-do
+    are never kept, nor touches of a customer no active guide cares for.
     """
     rules = sorted(list_rules(session=session, enabled_only=True), key=lambda r: (-r.priority, r.code))
     whole = session.get(TodoDerived, 1) is not None   # gone after a crash (PostgreSQL: unlogged, as they are)
@@ -343,6 +346,8 @@ LISTS = Table("todo_lists", MetaData(), Column("guide_id", BigInteger), Column("
               Column("place", Integer), prefixes=["TEMPORARY"])
 LIST_COLUMNS = ["guide_id", "todo_id", "handled", "customer_id", "rule_id", "anchor", "expires_on", "priority",
                 "first_purchase"]
+
+
 def fill_lists(*, session: Session, store_ids: list[int], on: date, tz: str, policy: Policy) -> int:
     """Make today's lists: each guide's `cap` most urgent among the pending to-dos and the kept candidates
     the guide may get (first-purchase customers first, then priority, then age). Candidates that make a list
@@ -363,7 +368,7 @@ def fill_lists(*, session: Session, store_ids: list[int], on: date, tz: str, pol
         handled = select(T.c.guide_id, T.c.id, true(), T.c.customer_id, T.c.rule_id, T.c.anchor, T.c.expires_on,
                          T.c.priority, T.c.first_purchase, T.c.due_on, literal(0)) \
             .where(T.c.generated_on == on, T.c.guide_id.in_(guide_ids), T.c.status != TODO_PENDING)
-        if session.get_bind().dialect.name == "postgresql":
+        if policy.read_tops and session.get_bind().dialect.name == "postgresql":
             waiting = _tops(store_ids, on, tz, policy).subquery("waiting")
         else:   # SQLite: every eligible candidate above the floor, ranked
             eligible = _eligible(store_ids, on, tz, policy, ~_below_full_lists(policy.cap_per_guide))
@@ -470,6 +475,7 @@ def generate(*, session: Session, on: date, store_ids: list[int], tz: str, polic
         # and hashes over the day's candidates should stay in memory.
         session.execute(text("SET LOCAL jit = off"))
         session.execute(text("SET LOCAL work_mem = '256MB'"))
+        # The day's reads are index probes into cached pages (the changed customers, the top of each list).
         session.execute(text("SET LOCAL random_page_cost = 1.1"))
     previous = None if full else previous_run(session=session, store_ids=store_ids, on=on)
     outcome.expired = expire_open(session=session, store_ids=store_ids, on=on)

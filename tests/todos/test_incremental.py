@@ -9,12 +9,12 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, text
 
 from bot.services import tiers
 from bot.services.todos import Policy, generate, previous_run
 from bot.services.todos_cadences import save_cycle, seed_defaults
-from models import CadenceRule, Customer, Friendship, Order, Todo, TodoCandidate, TodoRunout
+from models import CadenceRule, Customer, Friendship, Order, Todo, TodoCandidate, TodoDerived, TodoRunout
 from tests.todos.helpers import at, befriend, buy, cart, customer, store_id
 
 START = date(2026, 11, 20)
@@ -30,7 +30,7 @@ def _snapshot(session) -> tuple[set, set, set]:
     candidates = set(session.execute(select(
         TodoCandidate.customer_id, TodoCandidate.rule_id, TodoCandidate.anchor, TodoCandidate.expires_on,
         TodoCandidate.tier, TodoCandidate.rank, TodoCandidate.priority, TodoCandidate.bucket,
-        TodoCandidate.guide_id)).all())
+        TodoCandidate.guide_id, TodoCandidate.sort_key)).all())
     made = set(session.execute(select(Todo.guide_id, Todo.customer_id, Todo.rule_id, Todo.anchor)).all())
     runouts = set(session.execute(select(TodoRunout.customer_id, TodoRunout.sku, TodoRunout.runout)).all())
     return candidates, made, runouts
@@ -121,3 +121,61 @@ def test_a_day_after_a_gap_catches_up_on_the_windows_opened_meanwhile(db, org):
                          full=True)
         assert (rerun.created, _snapshot(session)) == (0, kept)
         session.rollback()
+
+
+def test_a_crash_that_empties_the_derived_state_makes_the_next_run_a_full_one(db, org):
+    """On PostgreSQL the derived state is unlogged: crash recovery empties it, the todo_derived mark with it."""
+    rng = random.Random(11)
+    ids = _population(db, rng)
+    with db.transaction() as session:
+        generate(session=session, on=START, store_ids=_stores(session), tz="Asia/Shanghai", policy=POLICY)
+        assert session.scalar(select(TodoCandidate.customer_id).limit(1)) is not None
+        if session.get_bind().dialect.name == "postgresql":
+            persistence = dict(session.execute(text(
+                "SELECT relname, relpersistence FROM pg_class WHERE relname IN "
+                "('todo_candidate', 'todo_runout', 'todo_derived', 'todo')")).all())
+            assert persistence == {"todo_candidate": "u", "todo_runout": "u", "todo_derived": "u", "todo": "p"}
+    day = START + timedelta(days=1)
+    _business(db, rng, ids, day)
+    with db.transaction() as session:   # what crash recovery does to unlogged tables
+        for model in (TodoCandidate, TodoRunout, TodoDerived):
+            session.execute(delete(model))
+    with db.transaction() as session:
+        generate(session=session, on=day, store_ids=_stores(session), tz="Asia/Shanghai", policy=POLICY)
+    with db.transaction() as session:
+        kept = _snapshot(session)
+        assert kept[0] and kept[2]   # candidates and runouts rebuilt
+        rerun = generate(session=session, on=day, store_ids=_stores(session), tz="Asia/Shanghai", policy=POLICY,
+                         full=True)
+        assert (rerun.created, _snapshot(session)) == (0, kept)
+        session.rollback()
+
+
+def test_reading_the_top_of_each_list_makes_the_same_lists_as_ranking_every_candidate(db, org):
+    """PostgreSQL reads only the top of each guide's kept candidates; ranking them all must give the same
+    day: the same to-dos made, the same listed, the same candidates left waiting (on SQLite both are the
+    ranking of every candidate)."""
+    from dataclasses import replace
+
+    rng = random.Random(5)
+    ids = _population(db, rng)
+    ranked_all, compared = replace(POLICY, read_tops=False), 0
+    for n in range(12):
+        day = START + timedelta(days=n)
+        if n:
+            _business(db, rng, ids, day)
+        with db.transaction() as session:
+            generate(session=session, on=day, store_ids=_stores(session), tz="Asia/Shanghai", policy=ranked_all)
+            expected = _lists(session)
+            session.rollback()
+        with db.transaction() as session:
+            generate(session=session, on=day, store_ids=_stores(session), tz="Asia/Shanghai", policy=POLICY)
+            assert _lists(session) == expected, day
+            compared += len(expected[0])
+    assert compared > 100
+
+
+def _lists(session) -> tuple[set, set]:
+    todos = set(session.execute(select(Todo.guide_id, Todo.customer_id, Todo.rule_id, Todo.anchor, Todo.status,
+                                       Todo.listed)).all())
+    return todos, _snapshot(session)[0]
