@@ -168,6 +168,10 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None,
         session.execute(delete(CANDIDATES))
         refresh_runouts(session, on, ALL)
         _add_candidates(session, rules, on, [ALL])
+        # Rebuilt: their statistics are refreshed now (a daily run changes a few percent of them, and
+        # autovacuum's ANALYZE follows).
+        analyze(session, RUNOUTS.name)
+        analyze(session, CANDIDATES.name)
         session.merge(TodoDerived(id=1, rebuilt_at=utcnow()))
         session.flush()
     else:
@@ -196,7 +200,6 @@ def refresh_runouts(session: Session, on: date, scope: Scope) -> None:
     session.execute(stale)
     session.execute(RUNOUTS.insert().from_select(["customer_id", "sku", "purchase_day", "runout"],
                                                  runout_rows(on, scope)))
-    analyze(session, RUNOUTS.name)
 
 
 def _add_candidates(session: Session, rules: list, on: date, scopes: list[Scope]) -> None:
@@ -218,7 +221,6 @@ def _add_candidates(session: Session, rules: list, on: date, scopes: list[Scope]
                                     seen.c.anchor == due.c.anchor)))
     stmt = insert_ignoring_conflicts(session, CANDIDATES, ["customer_id", "rule_id", "anchor"])
     session.execute(stmt.from_select(CANDIDATE_COLUMNS + ["guide_id", "sort_key"], fresh))
-    analyze(session, CANDIDATES.name)
 
 
 def drop_held_out(*, session: Session, percent: int) -> None:
