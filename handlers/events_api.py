@@ -61,4 +61,4 @@ def post_events():
     return jsonify(summary=summary, results=[o.as_dict() for o in batch.outcomes]), status
 
 
-post_events.public_by_signature = True  # the HMAC of the body is the check
+post_events.public_by_signature = True  # the HMAC of the timestamp and body is the check

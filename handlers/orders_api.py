@@ -17,7 +17,7 @@ bp = Blueprint("orders_api", __name__, url_prefix="/api/v1")
 MAX_BODY_BYTES = 16 * 1024 * 1024
 MESSAGES = {"not_configured": "order intake is not configured", "bad_timestamp": "X-Timestamp missing or malformed",
             "stale_timestamp": "X-Timestamp is more than the allowed skew away from now",
-            "bad_signature": "X-Signature does not match the body"}
+            "bad_signature": "X-Signature does not match the timestamp and body"}
 
 
 def _error(status: int, error: str, message: str):
@@ -89,4 +89,4 @@ def get_repurchase_metrics():
         return _error(404, "not_found", "unknown store")
 
 
-post_orders.public_by_signature = True  # the HMAC of the body is the check
+post_orders.public_by_signature = True  # the HMAC of the timestamp and body is the check

@@ -1,4 +1,7 @@
-"""Authentication of the order webhook: HMAC-SHA256 of the raw body plus a fresh timestamp."""
+"""Authentication of the order and event webhooks: HMAC-SHA256 of `<timestamp>.<raw body>`, the timestamp fresh.
+
+The timestamp is signed with the body, so a captured request cannot be replayed later under a new timestamp
+(within the allowed skew a replay is harmless: intake is idempotent)."""
 from __future__ import annotations
 
 import hashlib
@@ -7,9 +10,10 @@ import hmac
 SIGNATURE_PREFIX = "sha256="
 
 
-def sign_body(secret: str, body: bytes) -> str:
-    """The X-Signature header value for body."""
-    return SIGNATURE_PREFIX + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign_request(secret: str, timestamp: str, body: bytes) -> str:
+    """The X-Signature header value for a body sent with this X-Timestamp."""
+    signed = timestamp.strip().encode() + b"." + body
+    return SIGNATURE_PREFIX + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
 
 
 def check_request(*, secret: str, body: bytes, signature: str | None, timestamp: str | None, now: float,
@@ -23,7 +27,7 @@ def check_request(*, secret: str, body: bytes, signature: str | None, timestamp:
         return "stale_timestamp"
     if not signature:
         return "bad_signature"
-    expected = sign_body(secret, body)
+    expected = sign_request(secret, timestamp, body)
     if not hmac.compare_digest(signature.strip().lower().encode(), expected.encode()):
         return "bad_signature"
     return None

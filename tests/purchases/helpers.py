@@ -7,7 +7,7 @@ import time
 from sqlalchemy import select
 
 from bot.rules.purchases import TIER_TAG_GROUP, TIER_TAG_NAMES
-from bot.rules.webhook import sign_body
+from bot.rules.webhook import sign_request
 from models import Customer, CustomerPurchase
 from tests.conftest import API_TOKEN
 from tests.spine.helpers import deliver
@@ -35,9 +35,9 @@ def post_orders(client, orders: list[dict], *, secret: str = ORDER_SECRET, times
                 signature: str | None = None):
     """POST a signed batch the way the POS does."""
     raw = json.dumps({"orders": orders}, ensure_ascii=False).encode()
-    headers = {"Content-Type": "application/json",
-               "X-Signature": signature or sign_body(secret, raw),
-               "X-Timestamp": str(int(time.time()) if timestamp is None else timestamp)}
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    headers = {"Content-Type": "application/json", "X-Signature": signature or sign_request(secret, stamp, raw),
+               "X-Timestamp": stamp}
     return client.post("/api/v1/orders", data=raw, headers=headers)
 
 

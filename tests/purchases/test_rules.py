@@ -9,7 +9,7 @@ from bot.rules import metrics
 from bot.rules.order_input import mobile_hash, normalize_mobile, parse_order
 from bot.rules.purchases import (CountedOrder, counts_as_purchase, is_later_state, merge_days, purchase_day_of,
                                  summarize, tier_for, tier_tag_change)
-from bot.rules.webhook import check_request, sign_body
+from bot.rules.webhook import check_request, sign_request
 
 UTC = timezone.utc
 
@@ -113,10 +113,13 @@ def test_mobile_numbers_normalise_and_hash_with_the_key():
 
 def test_webhook_signature_and_timestamp():
     body = b'{"orders": []}'
-    good = {"secret": "s3", "body": body, "signature": sign_body("s3", body), "timestamp": "1000", "now": 1100.0,
-            "max_skew": 300}
+    good = {"secret": "s3", "body": body, "signature": sign_request("s3", "1000", body), "timestamp": "1000",
+            "now": 1100.0, "max_skew": 300}
     assert check_request(**good) is None
-    assert check_request(**{**good, "signature": sign_body("other", body)}) == "bad_signature"
+    assert check_request(**{**good, "signature": sign_request("other", "1000", body)}) == "bad_signature"
+    # a captured request replayed later under a fresh timestamp: the signature covers the timestamp
+    assert check_request(**{**good, "timestamp": "1290"}) == "bad_signature"
+    assert check_request(**{**good, "signature": sign_request("s3", "1290", body)}) == "bad_signature"
     assert check_request(**{**good, "body": body + b" "}) == "bad_signature"
     assert check_request(**{**good, "signature": None}) == "bad_signature"
     assert check_request(**{**good, "now": 1301.0}) == "stale_timestamp"
