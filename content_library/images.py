@@ -23,6 +23,10 @@ _SIGNATURES = ((b"MZ", "Windows 可执行程序 (.exe)"), (b"\x7fELF", "Linux �
 class UploadRejected(ValueError):
     """The upload is refused; the message (Simplified Chinese) says why and names the file."""
 
+    def __init__(self, message: str, *, too_large: bool = False):
+        super().__init__(message)
+        self.too_large = too_large   # over the size cap (HTTP 413), not a bad file (422)
+
 
 @dataclass(frozen=True)
 class InspectedImage:
@@ -57,7 +61,8 @@ def inspect_image(data: bytes, filename: str, max_bytes: int) -> InspectedImage:
     if not data:
         raise UploadRejected(f"「{name}」是空文件")
     if len(data) > max_bytes:
-        raise UploadRejected(f"「{name}」大小 {len(data) / 1048576:.1f} MB，超过 {max_bytes // 1048576} MB 上限")
+        raise UploadRejected(f"「{name}」大小 {len(data) / 1048576:.1f} MB，超过 {max_bytes // 1048576} MB 上限",
+                             too_large=True)
     image_format, width, height = _verified(data, name)
     if image_format not in ALLOWED_FORMATS:
         raise UploadRejected(f"「{name}」是 {image_format} 图片，只支持 JPG、PNG、GIF、WebP")

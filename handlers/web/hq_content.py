@@ -146,6 +146,8 @@ def upload_file():
                       "thumb_url": url_for("media.file", key=media.thumb_key),
                       "url": url_for("media.file", key=media.storage_key), "material_id": material_id}
     except UploadRejected as exc:
+        if exc.too_large:
+            return jsonify(error="too_large", message=str(exc)), 413
         return jsonify(error="rejected", message=str(exc)), 422
     return jsonify(answer), 201
 
