@@ -19,6 +19,9 @@ TODO_SKIPPED = "skipped"
 TODO_SNOOZED = "snoozed"
 TODO_EXPIRED = "expired"    # its window ended before it was sent
 TODO_FAILED = "failed"      # WeCom did not deliver it (not a friend, receive limit)
+# The skip reason of an open to-do the daily run withdrew: its touch no longer holds (the customer bought
+# again, carted again, the birthday was corrected ...); not counted as assigned to the guide.
+RETRACTED_REASON = "情况已变化（系统撤回）"
 TODO_STATUSES = (TODO_PENDING, TODO_SENT, TODO_DONE, TODO_SKIPPED, TODO_SNOOZED, TODO_EXPIRED, TODO_FAILED)
 OPEN_STATUSES = (TODO_PENDING, TODO_SNOOZED)
 

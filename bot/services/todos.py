@@ -32,8 +32,8 @@ from bot.services.todos_sql import ALL, Scope, owners, rule_selects, runout_rows
 from models import (CadenceRule, CommerceEvent, Customer, CustomerPurchase, Friendship, Guide, HoldoutAssignment,
                     MaterialSend, ReplenishCycle, Store, TodoRun, utcnow)
 from models.base import UTCDateTime
-from models.todo import (CHANNEL_GROUP_SEND, TODO_DONE, TODO_EXPIRED, TODO_PENDING, TODO_SNOOZED, Todo,
-                         TodoCandidate, TodoDerived, TodoRunout)
+from models.todo import (CHANNEL_GROUP_SEND, RETRACTED_REASON, TODO_DONE, TODO_EXPIRED, TODO_PENDING, TODO_SKIPPED,
+                         TODO_SNOOZED, Todo, TodoCandidate, TodoDerived, TodoRunout)
 
 F, G, P, T = Friendship.__table__, Guide.__table__, CustomerPurchase.__table__, Todo.__table__
 RECEIVE_LIMIT = "receive_limit"
@@ -66,6 +66,7 @@ class Outcome:
     store_ids: list[int]
     expired: int = 0
     woken: int = 0
+    withdrawn: int = 0                                      # open to-dos whose touch no longer holds
     created: int = 0
     carried: int = 0                                        # waiting off the lists (to-dos and kept touches)
     listed: dict[int, int] = field(default_factory=dict)   # store id -> to-dos on today's lists
@@ -104,6 +105,10 @@ CANDIDATE_COLUMNS = ["customer_id", "anchor", "expires_on", "tier", "rule_id", "
 # The customers whose data changed since the previous run; `bought`: their purchases did.
 CHANGED = Table("todo_changed", MetaData(), Column("customer_id", BigInteger, primary_key=True),
                 Column("bought", Boolean), prefixes=["TEMPORARY"])
+# The touches due today within a run's scopes (all, or the changed customers' and those opened since).
+DUE = Table("todo_due", MetaData(), Column("customer_id", BigInteger), Column("anchor", Date),
+            Column("expires_on", Date), Column("tier", String(16)), Column("rule_id", BigInteger),
+            Column("rank", Integer), Column("priority", Integer), Column("bucket", Integer), prefixes=["TEMPORARY"])
 # Their purchase summaries (the columns the rules read), copied once for the rules of the changed scope.
 CHANGED_PURCHASES = Table("todo_changed_purchases", MetaData(), Column("customer_id", BigInteger, primary_key=True),
                           Column("first_purchase_day", Date), Column("last_purchase_day", Date),
@@ -153,28 +158,32 @@ def _changed_since(since: datetime) -> Select:
         .group_by(changes.c.customer_id)
 
 
-def stage_candidates(*, session: Session, on: date, previous: Previous | None,
-                     commit_lag: timedelta = timedelta(hours=1)) -> None:
-    """Bring the kept candidates up to `on`.
+def stage_candidates(*, session: Session, on: date, previous: Previous | None, store_ids: list[int],
+                     commit_lag: timedelta = timedelta(hours=1)) -> int:
+    """Bring the kept candidates up to `on`; return how many open to-dos of these stores were withdrawn.
 
     Incremental (a previous run, no rule edited since, the derived state whole): drop the candidates whose
     window ended, re-derive the touches of the customers that changed since that run started, and add the
     touches whose window opened after its day. Full otherwise: every touch due on `on`. Touches with a to-do
-    are never kept, nor touches of a customer no active guide cares for.
+    are never kept, nor touches of a customer no active guide cares for. An open to-do of these stores whose
+    touch no longer holds (among the customers re-derived) is withdrawn: skipped, RETRACTED_REASON; one whose
+    touch holds takes the touch's current window and priority.
     """
     rules = sorted(list_rules(session=session, enabled_only=True), key=lambda r: (-r.priority, r.code))
     whole = session.get(TodoDerived, 1) is not None   # gone after a crash (PostgreSQL: unlogged, as they are)
-    if previous is None or not whole or _rules_changed(session, previous.started_at - commit_lag):
-        session.execute(delete(CANDIDATES))
-        refresh_runouts(session, on, ALL)
-        _add_candidates(session, rules, on, [ALL])
-        # Rebuilt: their statistics are refreshed now (a daily run changes a few percent of them, and
-        # autovacuum's ANALYZE follows).
-        analyze(session, RUNOUTS.name)
-        analyze(session, CANDIDATES.name)
-        session.merge(TodoDerived(id=1, rebuilt_at=utcnow()))
-        session.flush()
-    else:
+    with scratch_table(session, DUE):
+        if previous is None or not whole or _rules_changed(session, previous.started_at - commit_lag):
+            session.execute(delete(CANDIDATES))
+            refresh_runouts(session, on, ALL)
+            _add_candidates(session, rules, on, [ALL])
+            withdrawn = _withdraw(session, store_ids, ALL)
+            # Rebuilt: their statistics are refreshed now (a daily run changes a few percent of them, and
+            # autovacuum's ANALYZE follows).
+            analyze(session, RUNOUTS.name)
+            analyze(session, CANDIDATES.name)
+            session.merge(TodoDerived(id=1, rebuilt_at=utcnow()))
+            session.flush()
+            return withdrawn
         session.execute(delete(CANDIDATES).where(CANDIDATES.c.expires_on < on))
         with scratch_table(session, CHANGED), scratch_table(session, CHANGED_PURCHASES):
             session.execute(CHANGED.insert().from_select(["customer_id", "bought"],
@@ -188,6 +197,23 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None,
             session.execute(delete(CANDIDATES).where(*changed.of(CANDIDATES.c.customer_id)))
             refresh_runouts(session, on, Scope(customers=select(CHANGED.c.customer_id).where(CHANGED.c.bought)))
             _add_candidates(session, rules, on, [changed, Scope(opened_after=previous.day)])
+            return _withdraw(session, store_ids, changed)
+
+
+def _withdraw(session: Session, store_ids: list[int], scope: Scope) -> int:
+    """Bring the open to-dos of these stores and of the scope's customers in line with the touches due today
+    (DUE holds every touch of those customers due today): one whose touch holds takes its current window and
+    priority (HQ may have edited the rule); one whose touch is gone is skipped with RETRACTED_REASON, off the
+    lists. Return how many were withdrawn."""
+    open_ = (T.c.store_id.in_(store_ids), T.c.status.in_((TODO_PENDING, TODO_SNOOZED)), *scope.of(T.c.customer_id))
+    same = (DUE.c.customer_id == T.c.customer_id, DUE.c.rule_id == T.c.rule_id, DUE.c.anchor == T.c.anchor)
+    session.execute(update(Todo).where(*open_, *same, or_(DUE.c.expires_on != T.c.expires_on,
+                                                          DUE.c.priority != T.c.priority))
+                    .values(expires_on=DUE.c.expires_on, priority=DUE.c.priority, updated_at=utcnow())
+                    .execution_options(synchronize_session=False))
+    return session.execute(update(Todo).where(*open_, ~exists().where(*same)).values(
+        status=TODO_SKIPPED, skip_reason=RETRACTED_REASON, listed=False, snoozed_until=None, updated_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
 
 
 def refresh_runouts(session: Session, on: date, scope: Scope) -> None:
@@ -203,22 +229,23 @@ def refresh_runouts(session: Session, on: date, scope: Scope) -> None:
 
 
 def _add_candidates(session: Session, rules: list, on: date, scopes: list[Scope]) -> None:
-    """Keep the rules' touches due on `on` within these scopes that no to-do has yet, with the guide caring
-    for the customer; a touch of a customer nobody cares for is not kept (a friendship coming back, or made,
-    re-derives the customer's touches)."""
+    """Put the rules' touches due on `on` within these scopes in DUE, and keep those no to-do has yet, with the
+    guide caring for the customer; a touch of a customer nobody cares for is not kept (a friendship coming
+    back, or made, re-derives the customer's touches)."""
     selects = [with_bucket(with_constants(stmt, rule.id, rank, rule.priority), rule.code)
                for rank, rule in enumerate(rules) for scope in scopes
                for stmt in rule_selects(as_cadence(rule), on, scope)]
     if not selects:
         return
-    due = union_all(*selects).cte("due")
-    care = owners(F, G, select(due.c.customer_id))
+    session.execute(DUE.insert().from_select(CANDIDATE_COLUMNS, union_all(*selects)))
+    analyze(session, DUE.name)
+    care = owners(F, G, select(DUE.c.customer_id))
     seen = T.alias("t_seen")
-    fresh = (select(*(due.c[name] for name in CANDIDATE_COLUMNS), care.c.guide_id,
-                    -_score(due.c.tier == "first", due.c.priority))
-             .join_from(due, care, care.c.customer_id == due.c.customer_id)
-             .where(~exists().where(seen.c.customer_id == due.c.customer_id, seen.c.rule_id == due.c.rule_id,
-                                    seen.c.anchor == due.c.anchor)))
+    fresh = (select(*(DUE.c[name] for name in CANDIDATE_COLUMNS), care.c.guide_id,
+                    -_score(DUE.c.tier == "first", DUE.c.priority))
+             .join_from(DUE, care, care.c.customer_id == DUE.c.customer_id)
+             .where(~exists().where(seen.c.customer_id == DUE.c.customer_id, seen.c.rule_id == DUE.c.rule_id,
+                                    seen.c.anchor == DUE.c.anchor)))
     stmt = insert_ignoring_conflicts(session, CANDIDATES, ["customer_id", "rule_id", "anchor"])
     session.execute(stmt.from_select(CANDIDATE_COLUMNS + ["guide_id", "sort_key"], fresh))
 
@@ -483,7 +510,8 @@ def generate(*, session: Session, on: date, store_ids: list[int], tz: str, polic
     outcome.expired = expire_open(session=session, store_ids=store_ids, on=on)
     outcome.woken = wake_snoozed(session=session, store_ids=store_ids, on=on)
     step("expire")
-    stage_candidates(session=session, on=on, previous=previous, commit_lag=policy.commit_lag)
+    outcome.withdrawn = stage_candidates(session=session, on=on, previous=previous, store_ids=store_ids,
+                                         commit_lag=policy.commit_lag)
     step("stage")
     outcome.created = fill_lists(session=session, store_ids=store_ids, on=on, tz=tz, policy=policy)
     drop_held_out(session=session, percent=policy.holdout_percent)

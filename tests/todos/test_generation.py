@@ -216,3 +216,33 @@ def test_materials_follow_the_rules_selector(db, org, settings):
     (todo,) = todos(db)
     assert todo.rule.code == "single_item_outfit" and todo.material_ids == [outfit.id]
     assert link.id not in todo.material_ids and todo.links == []
+
+
+def test_an_open_to_do_whose_touch_is_gone_is_withdrawn_and_not_counted_as_assigned(db, org):
+    """An at-risk customer buys again: the next run withdraws the win-back to-do (skipped, the run's reason),
+    the guide's list no longer shows it, and it does not count against the guide's completion."""
+    from bot.services.performance import tally_days
+    from models.todo import RETRACTED_REASON, TODO_PENDING, TODO_SKIPPED
+
+    with db.transaction() as session:
+        run_day(db, DAY - timedelta(days=1))          # seeds the rules
+        only(session, "at_risk")
+        back, away = customer(session, "王丽"), customer(session, "李娜")
+        for cid in (back, away):
+            befriend(session, "wangfang", cid, DAY - timedelta(days=200))
+            buy(session, cid, DAY - timedelta(days=50))
+    run_day(db, DAY)
+    assert sorted(_listed(db, "wangfang", DAY)) == ["李娜", "王丽"]
+    with db.transaction() as session:
+        buy(session, back, DAY)                       # she came back to the store
+    outcome = run_day(db, DAY + timedelta(days=1))
+    assert outcome.withdrawn == 1
+    assert _listed(db, "wangfang", DAY + timedelta(days=1)) == ["李娜"]
+    [gone] = todos(db, customer_id=back)
+    assert (gone.status, gone.skip_reason, gone.listed) == (TODO_SKIPPED, RETRACTED_REASON, False)
+    assert [t.status for t in todos(db, customer_id=away)] == [TODO_PENDING]
+    assert run_day(db, DAY + timedelta(days=1)).withdrawn == 0   # a rerun changes nothing
+    with db.transaction() as session:
+        tally = tally_days(session=session, guide_ids=[guide_id(session, "wangfang")], start=DAY, end=DAY,
+                           tz="Asia/Shanghai")
+        assert tally.counts[(guide_id(session, "wangfang"), DAY)]["todos_assigned"] == 1

@@ -86,21 +86,22 @@ def _business(db, rng: random.Random, ids: list[int], day: date) -> None:
 def test_each_incremental_day_equals_a_full_run_of_that_day(db, org):
     rng = random.Random(20261129)
     ids = _population(db, rng)
-    incremental_days = 0
+    incremental_days = withdrawn = 0
     for n in range(24):
         day = START + timedelta(days=n)
         if n:
             _business(db, rng, ids, day)
         with db.transaction() as session:
             incremental_days += previous_run(session=session, store_ids=_stores(session), on=day) is not None
-            generate(session=session, on=day, store_ids=_stores(session), tz="Asia/Shanghai", policy=POLICY)
+            withdrawn += generate(session=session, on=day, store_ids=_stores(session), tz="Asia/Shanghai",
+                                  policy=POLICY).withdrawn
         with db.transaction() as session:
             kept = _snapshot(session)
             rerun = generate(session=session, on=day, store_ids=_stores(session), tz="Asia/Shanghai", policy=POLICY,
                              full=True)
-            assert (rerun.created, _snapshot(session)) == (0, kept), day
+            assert (rerun.created, rerun.withdrawn, _snapshot(session)) == (0, 0, kept), day
             session.rollback()
-    assert incremental_days == 23
+    assert incremental_days == 23 and withdrawn > 0   # customers bought again, carted again: touches gone
     with db.transaction() as session:
         candidates, made, runouts = _snapshot(session)
     assert len(made) > 60 and candidates and runouts   # the world is busy: many to-dos, and touches still waiting
