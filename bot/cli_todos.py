@@ -33,17 +33,18 @@ def generate(day: str | None, codes: tuple[str, ...], send_cards: bool, full: bo
         groups = stores_by_timezone(session=session, codes=list(codes) or None)
     if codes and sum(len(ids) for ids in groups.values()) != len(set(codes)):
         raise click.ClickException("unknown store code among: " + ", ".join(codes))
-    created = carried = 0
+    created = carried = withdrawn = 0
     with click.progressbar(length=PHASES * len(groups), label="generating to-dos") as bar:
         for tz, store_ids in groups.items():
             on = date.fromisoformat(day) if day else datetime.now(runtime.settings.tz).date()
             outcome = run_generation(runtime, on=on, store_ids=store_ids, tz=tz, full=full,
                                      progress=lambda _s: bar.update(1))
             created, carried = created + outcome.created, carried + outcome.carried
+            withdrawn += outcome.withdrawn
             if send_cards:
                 send_all_cards(db=runtime.db, client=runtime.wecom_agent, agent_id=runtime.settings.WECOM_AGENT_ID,
                                store_ids=store_ids, day=on, public_base=runtime.settings.PUBLIC_BASE_URL)
-    click.echo(f"{created} to-dos created, {carried} carried to the next day")
+    click.echo(f"{created} to-dos created, {carried} carried to the next day, {withdrawn} withdrawn (touch gone)")
 
 
 @todos_cli.command("poll")

@@ -66,8 +66,10 @@ def generate_day(day_iso: str, store_ids: list[int], tz: str) -> dict:
     runtime = job_runtime()
     outcome = run_generation(runtime, on=date.fromisoformat(day_iso), store_ids=store_ids, tz=tz)
     runtime.queues.enqueue(DEFAULT, "tasks.todos.send_day_cards", day_iso, store_ids)
-    log.info("to-dos %s for stores %s: %s created, %s carried", day_iso, store_ids, outcome.created, outcome.carried)
-    return {"created": outcome.created, "carried": outcome.carried, "expired": outcome.expired}
+    log.info("to-dos %s for stores %s: %s created, %s carried, %s withdrawn", day_iso, store_ids, outcome.created,
+             outcome.carried, outcome.withdrawn)
+    return {"created": outcome.created, "carried": outcome.carried, "expired": outcome.expired,
+            "withdrawn": outcome.withdrawn}
 
 
 def send_day_cards(day_iso: str, store_ids: list[int]) -> int:
