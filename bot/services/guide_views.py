@@ -6,7 +6,7 @@ is not found (None), so the page answers 404.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -113,6 +113,18 @@ def _scoped_friendships(session: Session, customer: Customer, guide_id: int | No
     elif store_id is not None:
         stmt = stmt.where(or_(Guide.store_id == store_id, Friendship.store_id == store_id))
     return [tuple(row) for row in session.execute(stmt)]
+
+
+def set_birthday(*, session: Session, external_userid: str, guide_id: int, birthday: date | None) -> Customer | None:
+    """A guide records (or clears) a customer's birthday; None when the customer is not the guide's. The
+    customer's change makes the next daily run re-derive their touches (the birthday ritual)."""
+    customer = session.scalars(select(Customer).where(Customer.external_userid == external_userid)).one_or_none()
+    if customer is None or not _scoped_friendships(session, customer, guide_id, None):
+        return None
+    if customer.birthday != birthday:
+        customer.birthday = birthday
+        session.flush()
+    return customer
 
 
 def customer_detail(*, session: Session, external_userid: str, guide_id: int | None = None,

@@ -1,9 +1,12 @@
 """The guide's pages (WeCom's built-in browser on a phone): 我的客户 and a customer's timeline."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from datetime import datetime
 
-from bot.services.guide_views import STATUS_FILTERS, customer_detail, customer_rows
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+
+from bot.rules.cadence import parse_birthday
+from bot.services.guide_views import STATUS_FILTERS, customer_detail, customer_rows, set_birthday
 from handlers.auth_helpers import get_or_404
 from handlers.web.access import install_error_pages, require_guide_id, role_required
 
@@ -29,3 +32,23 @@ def customer(external_userid: str):
         detail = get_or_404(customer_detail(session=session, external_userid=external_userid,
                                             guide_id=require_guide_id()))
     return render_template("guide/customer.html", detail=detail, back_url="guide.customers", back_args={})
+
+
+@bp.post("/customers/<external_userid>/birthday")
+@role_required("guide", "manager")
+def birthday(external_userid: str):
+    """The guide records the customer's birthday (the birthday ritual's to-dos follow from the next run)."""
+    runtime = current_app.extensions["runtime"]
+    try:
+        value = parse_birthday(request.form.get("birthday", ""), datetime.now(runtime.settings.tz).date())
+    except ValueError as exc:
+        with runtime.db.transaction() as session:
+            detail = get_or_404(customer_detail(session=session, external_userid=external_userid,
+                                                guide_id=require_guide_id()))
+        return render_template("guide/customer.html", detail=detail, back_url="guide.customers", back_args={},
+                               birthday_error=str(exc), birthday_input=request.form.get("birthday", "")), 422
+    with runtime.db.transaction() as session:
+        get_or_404(set_birthday(session=session, external_userid=external_userid, guide_id=require_guide_id(),
+                                birthday=value))
+    flash("已保存生日。" if value else "已清除生日。")
+    return redirect(url_for("guide.customer", external_userid=external_userid))
