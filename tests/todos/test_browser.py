@@ -42,7 +42,9 @@ def test_the_guide_works_through_todays_list_on_the_phone(wecom_phone, web, clie
                                                           clock, org, screenshot):
     _shop_with_todos(client, sandbox, driver, work, db, clock)
     page = wecom_phone
-    _in_wecom(page, web, "/guide/todos/", "wangfang")
+    _in_wecom(page, web, "/guide/", "wangfang")
+    page.get_by_test_id("nav-todos").click()   # the first tab
+    expect(page.get_by_test_id("nav-todos")).to_have_class(re.compile("active"))
     cards = page.get_by_test_id("todo")
     assert cards.count() == 3 and page.get_by_test_id("todo-count").inner_text() == "3"
     assert cards.first.get_by_test_id("todo-text").inner_text().endswith("～")
@@ -107,7 +109,7 @@ def test_hq_reviews_the_cadences(phone, web, db, org, screenshot):
     page.fill("input[name=password]", HQ_PASSWORD)
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url(re.compile(re.escape(web) + r"/hq/.*"))
-    page.goto(web + "/hq/cadences/")
+    page.get_by_test_id("nav-cadences").click()
     expect(page.get_by_test_id("cadence")).to_have_count(16)
     screenshot(page, "44-hq-cadences")
     page.get_by_role("link", name="满月礼").click()
