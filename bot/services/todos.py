@@ -25,10 +25,11 @@ from sqlalchemy import (JSON, BigInteger, Boolean, Column, ColumnElement, Date, 
 from sqlalchemy.orm import Session
 
 from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, receive_cap
-from bot.services.bulk import analyze, insert_ignoring_conflicts, insert_rows, scratch_table, update_rows
+from bot.services.bulk import (analyze, insert_ignoring_conflicts, insert_rows, insert_updating_on_conflict,
+                               scratch_table, update_rows)
 from bot.services.effect import held_out, record_assignments, with_bucket
 from bot.services.todos_cadences import as_cadence, list_rules
-from bot.services.todos_sql import ALL, Scope, owners, rule_selects, runout_rows, with_constants
+from bot.services.todos_sql import ALL, Scope, active_friendship, owners, rule_selects, runout_rows, with_constants
 from models import (CadenceRule, CommerceEvent, Customer, CustomerPurchase, Friendship, Guide, HoldoutAssignment,
                     MaterialSend, ReplenishCycle, Store, TodoRun, utcnow)
 from models.base import UTCDateTime
@@ -175,8 +176,9 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None, s
         if previous is None or not whole or _rules_changed(session, previous.started_at - commit_lag):
             session.execute(delete(CANDIDATES))
             refresh_runouts(session, on, ALL)
-            _add_candidates(session, rules, on, [ALL])
+            _derive_due(session, rules, on, [ALL])
             withdrawn = _withdraw(session, store_ids, ALL)
+            _keep_candidates(session)
             # Rebuilt: their statistics are refreshed now (a daily run changes a few percent of them, and
             # autovacuum's ANALYZE follows).
             analyze(session, RUNOUTS.name)
@@ -196,22 +198,32 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None, s
             changed = Scope(customers=select(CHANGED.c.customer_id), purchases=CHANGED_PURCHASES)
             session.execute(delete(CANDIDATES).where(*changed.of(CANDIDATES.c.customer_id)))
             refresh_runouts(session, on, Scope(customers=select(CHANGED.c.customer_id).where(CHANGED.c.bought)))
-            _add_candidates(session, rules, on, [changed, Scope(opened_after=previous.day)])
-            return _withdraw(session, store_ids, changed)
+            _derive_due(session, rules, on, [changed, Scope(opened_after=previous.day)])
+            withdrawn = _withdraw(session, store_ids, changed)
+            _keep_candidates(session)
+            return withdrawn
+
+
+def _withdrawn(todo) -> ColumnElement:
+    """A to-do the run withdrew (a to-do table or alias)."""
+    return (todo.c.status == TODO_SKIPPED) & (func.coalesce(todo.c.skip_reason, "") == RETRACTED_REASON)
 
 
 def _withdraw(session: Session, store_ids: list[int], scope: Scope) -> int:
     """Bring the open to-dos of these stores and of the scope's customers in line with the touches due today
     (DUE holds every touch of those customers due today): one whose touch holds takes its current window and
-    priority (HQ may have edited the rule); one whose touch is gone is skipped with RETRACTED_REASON, off the
-    lists. Return how many were withdrawn."""
+    priority (HQ may have edited the rule); one whose touch is gone, or whose customer is no longer the
+    guide's friend, is skipped with RETRACTED_REASON, off the lists (the touch may then go to another caring
+    guide). Return how many were withdrawn."""
     open_ = (T.c.store_id.in_(store_ids), T.c.status.in_((TODO_PENDING, TODO_SNOOZED)), *scope.of(T.c.customer_id))
     same = (DUE.c.customer_id == T.c.customer_id, DUE.c.rule_id == T.c.rule_id, DUE.c.anchor == T.c.anchor)
     session.execute(update(Todo).where(*open_, *same, or_(DUE.c.expires_on != T.c.expires_on,
                                                           DUE.c.priority != T.c.priority))
                     .values(expires_on=DUE.c.expires_on, priority=DUE.c.priority, updated_at=utcnow())
                     .execution_options(synchronize_session=False))
-    return session.execute(update(Todo).where(*open_, ~exists().where(*same)).values(
+    f = F.alias("still_friends")
+    friends = exists().where(f.c.customer_id == T.c.customer_id, f.c.guide_id == T.c.guide_id, active_friendship(f))
+    return session.execute(update(Todo).where(*open_, or_(~exists().where(*same), ~friends)).values(
         status=TODO_SKIPPED, skip_reason=RETRACTED_REASON, listed=False, snoozed_until=None, updated_at=utcnow())
         .execution_options(synchronize_session=False)).rowcount
 
@@ -228,24 +240,27 @@ def refresh_runouts(session: Session, on: date, scope: Scope) -> None:
                                                  runout_rows(on, scope)))
 
 
-def _add_candidates(session: Session, rules: list, on: date, scopes: list[Scope]) -> None:
-    """Put the rules' touches due on `on` within these scopes in DUE, and keep those no to-do has yet, with the
-    guide caring for the customer; a touch of a customer nobody cares for is not kept (a friendship coming
-    back, or made, re-derives the customer's touches)."""
+def _derive_due(session: Session, rules: list, on: date, scopes: list[Scope]) -> None:
+    """Put the rules' touches due on `on` within these scopes in DUE."""
     selects = [with_bucket(with_constants(stmt, rule.id, rank, rule.priority), rule.code)
                for rank, rule in enumerate(rules) for scope in scopes
                for stmt in rule_selects(as_cadence(rule), on, scope)]
-    if not selects:
-        return
-    session.execute(DUE.insert().from_select(CANDIDATE_COLUMNS, union_all(*selects)))
+    if selects:
+        session.execute(DUE.insert().from_select(CANDIDATE_COLUMNS, union_all(*selects)))
     analyze(session, DUE.name)
+
+
+def _keep_candidates(session: Session) -> None:
+    """Keep the touches in DUE that no to-do has yet (a withdrawn one aside), with the guide caring for the
+    customer; a touch of a customer nobody cares for is not kept (a friendship coming back, or made,
+    re-derives the customer's touches)."""
     care = owners(F, G, select(DUE.c.customer_id))
     seen = T.alias("t_seen")
     fresh = (select(*(DUE.c[name] for name in CANDIDATE_COLUMNS), care.c.guide_id,
                     -_score(DUE.c.tier == "first", DUE.c.priority))
              .join_from(DUE, care, care.c.customer_id == DUE.c.customer_id)
              .where(~exists().where(seen.c.customer_id == DUE.c.customer_id, seen.c.rule_id == DUE.c.rule_id,
-                                    seen.c.anchor == DUE.c.anchor)))
+                                    seen.c.anchor == DUE.c.anchor, ~_withdrawn(seen))))
     stmt = insert_ignoring_conflicts(session, CANDIDATES, ["customer_id", "rule_id", "anchor"])
     session.execute(stmt.from_select(CANDIDATE_COLUMNS + ["guide_id", "sort_key"], fresh))
 
@@ -445,7 +460,11 @@ def _insert_listed(session: Session, on: date) -> int:
                    literal(now, UTCDateTime), literal(now, UTCDateTime))
             .select_from(LISTS.join(G, G.c.id == LISTS.c.guide_id)).where(LISTS.c.todo_id.is_(None))
             .order_by(LISTS.c.guide_id, LISTS.c.place))   # ids in list order (the last tie-break of a list)
-    stmt = insert_ignoring_conflicts(session, T, ["customer_id", "rule_id", "anchor", "guide_id"])
+    # A touch the run once withdrew that holds again (a refund undid the purchase) revives its to-do.
+    revived = ["expires_on", "priority", "first_purchase", "generated_on", "due_on", "listed", "status",
+               "skip_reason", "text", "template_index", "material_ids", "links", "created_at", "updated_at"]
+    stmt = insert_updating_on_conflict(session, T, ["customer_id", "rule_id", "anchor", "guide_id"], revived,
+                                       lambda existing, _new: _withdrawn(existing))
     return session.execute(stmt.from_select(columns, rows).execution_options(preserve_rowcount=True)).rowcount
 
 

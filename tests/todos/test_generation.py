@@ -246,3 +246,56 @@ def test_an_open_to_do_whose_touch_is_gone_is_withdrawn_and_not_counted_as_assig
         tally = tally_days(session=session, guide_ids=[guide_id(session, "wangfang")], start=DAY, end=DAY,
                            tz="Asia/Shanghai")
         assert tally.counts[(guide_id(session, "wangfang"), DAY)]["todos_assigned"] == 1
+
+
+def test_a_customer_who_deletes_the_guide_takes_the_touch_to_the_guide_still_caring(db, org):
+    """The customer deletes 王芳 and stays 李晓's friend: 王芳's open to-do is withdrawn at the next run, and the
+    touch becomes 李晓's to-do."""
+    from models.todo import RETRACTED_REASON, TODO_PENDING, TODO_SKIPPED
+
+    with db.transaction() as session:
+        run_day(db, DAY - timedelta(days=1))          # seeds the rules
+        only(session, "at_risk")
+        cid = customer(session, "赵敏")
+        first = befriend(session, "wangfang", cid, DAY - timedelta(days=200))
+        befriend(session, "lixiao", cid, DAY - timedelta(days=100))
+        buy(session, cid, DAY - timedelta(days=50))
+    run_day(db, DAY)
+    assert [(t.guide_id, t.status) for t in todos(db, customer_id=cid)] == [(first.guide_id, TODO_PENDING)]
+    with db.transaction() as session:
+        session.get(type(first), first.id).deleted_by_customer_at = at(DAY, 20)
+    outcome = run_day(db, DAY + timedelta(days=1))
+    assert outcome.withdrawn == 1 and outcome.created == 1
+    with db.transaction() as session:
+        lixiao = guide_id(session, "lixiao")
+    rows = [(t.guide_id, t.status, t.skip_reason, t.rule.code) for t in todos(db, customer_id=cid)]
+    assert rows == [(first.guide_id, TODO_SKIPPED, RETRACTED_REASON, "at_risk"), (lixiao, TODO_PENDING, None, "at_risk")]
+    assert _listed(db, "lixiao", DAY + timedelta(days=1)) == ["赵敏"]
+
+
+def test_a_withdrawn_touch_that_holds_again_revives_its_to_do(db, org):
+    """The purchase that withdrew a win-back to-do is refunded: the next run revives it, pending and listed."""
+    from bot.services import tiers
+    from models.todo import TODO_PENDING
+
+    with db.transaction() as session:
+        run_day(db, DAY - timedelta(days=1))
+        only(session, "at_risk")
+        cid = customer(session, "钱芳")
+        befriend(session, "wangfang", cid, DAY - timedelta(days=200))
+        buy(session, cid, DAY - timedelta(days=50))
+    run_day(db, DAY)
+    with db.transaction() as session:
+        order = buy(session, cid, DAY)
+    assert run_day(db, DAY + timedelta(days=1)).withdrawn == 1
+    with db.transaction() as session:
+        order = session.merge(order)
+        order.status, order.refunded_amount = "refunded", order.amount
+        session.flush()
+        tiers.recompute(session=session, customer_ids=[cid])
+    outcome = run_day(db, DAY + timedelta(days=2))
+    assert outcome.created == 1
+    [revived] = todos(db, customer_id=cid)
+    assert (revived.status, revived.skip_reason, revived.listed, revived.generated_on) == (
+        TODO_PENDING, None, True, DAY + timedelta(days=2))
+    assert _listed(db, "wangfang", DAY + timedelta(days=2)) == ["钱芳"]
