@@ -43,13 +43,12 @@ def analyze(session: Session, table: str) -> None:
         session.execute(text(f"ANALYZE {table}"))
 
 
-def insert_updating_on_conflict(session: Session, table: Table, conflict: list[str], names: list[str], where):
-    """An INSERT ... SELECT that, on the unique key `conflict`, sets the columns `names` from the proposed row
-    where `where(existing_table, excluded)` holds, and skips the row otherwise."""
+def insert_updating_on_conflict(session: Session, table: Table, conflict: list[str], names: list[str], *, where):
+    """An INSERT that, on the unique key `conflict`, sets the columns `names` from the proposed row where the
+    existing row meets `where` (a condition on `table`'s columns), and skips the row otherwise."""
     builder = postgresql.insert if _is_pg(session) else sqlite.insert
     stmt = builder(table)
-    return stmt.on_conflict_do_update(index_elements=conflict, set_={n: stmt.excluded[n] for n in names},
-                                      where=where(table, stmt.excluded))
+    return stmt.on_conflict_do_update(index_elements=conflict, set_={n: stmt.excluded[n] for n in names}, where=where)
 
 
 def insert_ignoring_conflicts(session: Session, table: Table, conflict: list[str]):

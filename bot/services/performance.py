@@ -7,7 +7,8 @@ What counts on which day:
 - friends added: friendships first added that day (per channel code); lost: deleted by the customer, or
   by the guide other than through a transfer; group joins: customers joining a group credited to the guide;
 - to-dos assigned: generated that day (less those a later run withdrew, their touch gone); sent: handed to
-  WeCom (group-send task created, or sent in the chat); done: reached the customer (by its send time); expired: the window closed that day unsent;
+  WeCom (group-send task created, or sent in the chat); done: reached the customer (by its send time);
+  expired: the window closed that day unsent;
 - clicks: counted clicks (repeats within the dedupe window left out), raw clicks, unique clickers;
   coupon claims, add-to-carts, page views: commerce events credited to the guide;
 - orders and amount (fen, refunds deducted, fully refunded orders left out): orders attributed to the
@@ -25,11 +26,11 @@ from sqlalchemy import and_, case, delete, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.rules.leaderboard import COLUMNS
-from bot.services.todos import local_midnight
+from bot.services.todos import local_midnight, withdrawn_by_run
 from bot.services.todos_sql import counted
 from models import (Click, CommerceEvent, Friendship, GroupMember, Guide, Order, OrderAttribution, PerformanceDay,
                     PurchaseDay, utcnow)
-from models.todo import CHANNEL_SIDEBAR, RETRACTED_REASON, TODO_DONE, TODO_EXPIRED, GroupSend, Todo
+from models.todo import CHANNEL_SIDEBAR, TODO_DONE, TODO_EXPIRED, GroupSend, Todo
 
 EXTERNAL_MEMBER = 2
 KIND_COLUMNS = {"coupon_claim": "coupon_claims", "add_to_cart": "add_to_carts", "page_view": "page_views"}
@@ -97,7 +98,7 @@ def _groups(session: Session, guides: list[int], w: Window, tally: Tally) -> Non
 
 def _todos(session: Session, guides: list[int], w: Window, tally: Tally) -> None:
     mine = Todo.guide_id.in_(guides)
-    withdrawn = func.coalesce(Todo.skip_reason, "") == RETRACTED_REASON   # by the run, not the guide's
+    withdrawn = withdrawn_by_run(Todo.__table__)   # by the run, not the guide: not assigned
     for guide_id, day, n in session.execute(select(Todo.guide_id, Todo.generated_on, func.count())
                                             .where(mine, Todo.generated_on.between(w.start, w.end), ~withdrawn)
                                             .group_by(Todo.guide_id, Todo.generated_on)):

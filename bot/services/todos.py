@@ -19,8 +19,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Column, ColumnElement, Date, Integer, MetaData, Select, String,
-                        Table, case, delete, exists, false, func, literal, null, or_, select, text, true,
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, ColumnElement, Date, Integer, MetaData, Select, Table,
+                        case, delete, exists, false, func, literal, null, or_, select, text, true,
                         tuple_, union_all, update)
 from sqlalchemy.orm import Session
 
@@ -33,8 +33,8 @@ from bot.services.todos_sql import ALL, Scope, active_friendship, owners, rule_s
 from models import (CadenceRule, CommerceEvent, Customer, CustomerPurchase, Friendship, Guide, HoldoutAssignment,
                     MaterialSend, ReplenishCycle, Store, TodoRun, utcnow)
 from models.base import UTCDateTime
-from models.todo import (CHANNEL_GROUP_SEND, RETRACTED_REASON, TODO_DONE, TODO_EXPIRED, TODO_PENDING, TODO_SKIPPED,
-                         TODO_SNOOZED, Todo, TodoCandidate, TodoDerived, TodoRunout)
+from models.todo import (CHANNEL_GROUP_SEND, OPEN_STATUSES, RETRACTED_REASON, TODO_DONE, TODO_EXPIRED, TODO_PENDING,
+                         TODO_SKIPPED, TODO_SNOOZED, Todo, TodoCandidate, TodoDerived, TodoRunout)
 
 F, G, P, T = Friendship.__table__, Guide.__table__, CustomerPurchase.__table__, Todo.__table__
 RECEIVE_LIMIT = "receive_limit"
@@ -85,7 +85,7 @@ def _guides(store_ids: list[int]) -> Select:
 def expire_open(*, session: Session, store_ids: list[int], on: date) -> int:
     """Pending and snoozed to-dos whose window ended before `on` become expired."""
     return session.execute(update(Todo).where(
-        Todo.guide_id.in_(_guides(store_ids)), Todo.status.in_((TODO_PENDING, TODO_SNOOZED)), Todo.expires_on < on,
+        Todo.guide_id.in_(_guides(store_ids)), Todo.status.in_(OPEN_STATUSES), Todo.expires_on < on,
     ).values(status=TODO_EXPIRED, updated_at=utcnow()).execution_options(synchronize_session=False)).rowcount
 
 
@@ -106,14 +106,19 @@ CANDIDATE_COLUMNS = ["customer_id", "anchor", "expires_on", "tier", "rule_id", "
 # The customers whose data changed since the previous run; `bought`: their purchases did.
 CHANGED = Table("todo_changed", MetaData(), Column("customer_id", BigInteger, primary_key=True),
                 Column("bought", Boolean), prefixes=["TEMPORARY"])
+
+
+def _scratch(name: str, *columns: Column, key: str | None = None) -> Table:
+    """A temporary table with these columns' names and types (taken from the tables the rows come from)."""
+    return Table(name, MetaData(), *(Column(c.name, c.type, primary_key=c.name == key) for c in columns),
+                 prefixes=["TEMPORARY"])
+
+
 # The touches due today within a run's scopes (all, or the changed customers' and those opened since).
-DUE = Table("todo_due", MetaData(), Column("customer_id", BigInteger), Column("anchor", Date),
-            Column("expires_on", Date), Column("tier", String(16)), Column("rule_id", BigInteger),
-            Column("rank", Integer), Column("priority", Integer), Column("bucket", Integer), prefixes=["TEMPORARY"])
-# Their purchase summaries (the columns the rules read), copied once for the rules of the changed scope.
-CHANGED_PURCHASES = Table("todo_changed_purchases", MetaData(), Column("customer_id", BigInteger, primary_key=True),
-                          Column("first_purchase_day", Date), Column("last_purchase_day", Date),
-                          Column("tier", String(16)), prefixes=["TEMPORARY"])
+DUE = _scratch("todo_due", *(CANDIDATES.c[name] for name in CANDIDATE_COLUMNS))
+# The changed customers' purchase summaries (the columns the rules read), copied once for the changed scope.
+CHANGED_PURCHASES = _scratch("todo_changed_purchases", P.c.customer_id, P.c.first_purchase_day, P.c.last_purchase_day,
+                             P.c.tier, key="customer_id")
 
 
 @dataclass(frozen=True)
@@ -204,7 +209,7 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None, s
             return withdrawn
 
 
-def _withdrawn(todo) -> ColumnElement:
+def withdrawn_by_run(todo) -> ColumnElement:
     """A to-do the run withdrew (a to-do table or alias)."""
     return (todo.c.status == TODO_SKIPPED) & (func.coalesce(todo.c.skip_reason, "") == RETRACTED_REASON)
 
@@ -215,7 +220,7 @@ def _withdraw(session: Session, store_ids: list[int], scope: Scope) -> int:
     priority (HQ may have edited the rule); one whose touch is gone, or whose customer is no longer the
     guide's friend, is skipped with RETRACTED_REASON, off the lists (the touch may then go to another caring
     guide). Return how many were withdrawn."""
-    open_ = (T.c.store_id.in_(store_ids), T.c.status.in_((TODO_PENDING, TODO_SNOOZED)), *scope.of(T.c.customer_id))
+    open_ = (T.c.store_id.in_(store_ids), T.c.status.in_(OPEN_STATUSES), *scope.of(T.c.customer_id))
     same = (DUE.c.customer_id == T.c.customer_id, DUE.c.rule_id == T.c.rule_id, DUE.c.anchor == T.c.anchor)
     session.execute(update(Todo).where(*open_, *same, or_(DUE.c.expires_on != T.c.expires_on,
                                                           DUE.c.priority != T.c.priority))
@@ -260,7 +265,7 @@ def _keep_candidates(session: Session) -> None:
                     -_score(DUE.c.tier == "first", DUE.c.priority))
              .join_from(DUE, care, care.c.customer_id == DUE.c.customer_id)
              .where(~exists().where(seen.c.customer_id == DUE.c.customer_id, seen.c.rule_id == DUE.c.rule_id,
-                                    seen.c.anchor == DUE.c.anchor, ~_withdrawn(seen))))
+                                    seen.c.anchor == DUE.c.anchor, ~withdrawn_by_run(seen))))
     stmt = insert_ignoring_conflicts(session, CANDIDATES, ["customer_id", "rule_id", "anchor"])
     session.execute(stmt.from_select(CANDIDATE_COLUMNS + ["guide_id", "sort_key"], fresh))
 
@@ -317,8 +322,7 @@ def _tops(store_ids: list[int], on: date, tz: str, policy: Policy) -> Select:
     priority, and a customer's candidates share a tier.
     """
     cand, better, cap = CANDIDATES, CANDIDATES.alias("better"), policy.cap_per_guide
-    floors = (select(WANTED.c.guide_id, func.min(WANTED.c.score).label("floor")).group_by(WANTED.c.guide_id)
-              .having(func.count() >= cap).subquery("floors"))
+    floors = _floors(cap)
     guides = (select(G.c.id, func.coalesce(floors.c.floor, -1).label("floor"))
               .outerjoin(floors, floors.c.guide_id == G.c.id)
               .where(G.c.active.is_(True), G.c.store_id.in_(store_ids)).subquery("g"))
@@ -340,15 +344,18 @@ def _score(first_purchase, priority):
     return case((first_purchase, 1000), else_=0) + priority
 
 
+def _floors(cap: int):
+    """(guide_id, floor) of the guides whose wanted pending to-dos fill their list: the lowest score among
+    them; a candidate scoring no higher cannot make that list (a to-do ranks before a candidate it ties with)."""
+    return (select(WANTED.c.guide_id, func.min(WANTED.c.score).label("floor")).group_by(WANTED.c.guide_id)
+            .having(func.count() >= cap).subquery("floors"))
+
+
 def _below_full_lists(cap: int) -> ColumnElement:
-    """A candidate that cannot make its guide's list: the guide's wanted pending to-dos fill it and none
-    scores lower (a to-do ranks before a candidate it ties with). Most candidates wait behind full lists:
+    """A candidate that cannot make its guide's list (see _floors). Most candidates wait behind full lists:
     they are not ranked at all."""
-    floors = (select(WANTED.c.guide_id, func.min(WANTED.c.score).label("floor")).group_by(WANTED.c.guide_id)
-              .having(func.count() >= cap).subquery("floors"))
-    cand = CANDIDATES
-    return exists().where(floors.c.guide_id == cand.c.guide_id,
-                          floors.c.floor >= _score(cand.c.tier == "first", cand.c.priority))
+    floors = _floors(cap)
+    return exists().where(floors.c.guide_id == CANDIDATES.c.guide_id, floors.c.floor >= -CANDIDATES.c.sort_key)
 
 
 def _ranking():
@@ -366,8 +373,8 @@ def _wanted(session: Session, guide_ids: list[int], on: date, cap: int) -> Selec
     every pending to-do with a window function.
     """
     due = (T.c.status == TODO_PENDING, T.c.due_on <= on)
-    columns = [T.c[name] for name in WANTED_COLUMNS if name != "score"]
-    columns.insert(2, _score(T.c.first_purchase, T.c.priority).label("score"))
+    columns = [_score(T.c.first_purchase, T.c.priority).label("score") if name == "score" else T.c[name]
+               for name in WANTED_COLUMNS]
     if session.get_bind().dialect.name == "postgresql":
         guides = select(G.c.id).where(G.c.id.in_(guide_ids)).subquery("g")
         top = (select(*columns).where(T.c.guide_id == guides.c.id, *due).order_by(*_ranking())
@@ -378,18 +385,12 @@ def _wanted(session: Session, guide_ids: list[int], on: date, cap: int) -> Selec
     return select(*(ranked.c[name] for name in WANTED_COLUMNS)).where(ranked.c.n <= cap)
 
 
-WANTED = Table("todo_wanted", MetaData(), Column("id", BigInteger, primary_key=True), Column("guide_id", BigInteger),
-               Column("score", Integer), Column("customer_id", BigInteger), Column("rule_id", BigInteger),
-               Column("anchor", Date), Column("expires_on", Date), Column("priority", Integer),
-               Column("first_purchase", Boolean), Column("due_on", Date), Column("listed", Boolean),
-               prefixes=["TEMPORARY"])
-LISTS = Table("todo_lists", MetaData(), Column("guide_id", BigInteger), Column("todo_id", BigInteger),
-              Column("handled", Boolean),
-              Column("customer_id", BigInteger), Column("rule_id", BigInteger), Column("anchor", Date),
-              Column("expires_on", Date), Column("priority", Integer), Column("first_purchase", Boolean),
-              Column("place", Integer), prefixes=["TEMPORARY"])
+WANTED = _scratch("todo_wanted", *(Column("score", Integer) if name == "score" else T.c[name]
+                                    for name in WANTED_COLUMNS), key="id")
 LIST_COLUMNS = ["guide_id", "todo_id", "handled", "customer_id", "rule_id", "anchor", "expires_on", "priority",
                 "first_purchase"]
+LISTS = _scratch("todo_lists", T.c.guide_id, Column("todo_id", BigInteger), Column("handled", Boolean),
+                 *(T.c[name] for name in LIST_COLUMNS[3:]), Column("place", Integer))
 
 
 def fill_lists(*, session: Session, store_ids: list[int], on: date, tz: str, policy: Policy) -> int:
@@ -464,7 +465,7 @@ def _insert_listed(session: Session, on: date) -> int:
     revived = ["expires_on", "priority", "first_purchase", "generated_on", "due_on", "listed", "status",
                "skip_reason", "text", "template_index", "material_ids", "links", "created_at", "updated_at"]
     stmt = insert_updating_on_conflict(session, T, ["customer_id", "rule_id", "anchor", "guide_id"], revived,
-                                       lambda existing, _new: _withdrawn(existing))
+                                       where=withdrawn_by_run(T))
     return session.execute(stmt.from_select(columns, rows).execution_options(preserve_rowcount=True)).rowcount
 
 
