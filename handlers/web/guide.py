@@ -1,14 +1,12 @@
 """The guide's pages (WeCom's built-in browser on a phone): 我的客户 and a customer's timeline."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from bot.rules.cadence import parse_birthday
 from bot.services.guide_views import STATUS_FILTERS, customer_detail, customer_rows, set_birthday
 from handlers.auth_helpers import get_or_404
-from handlers.web.access import install_error_pages, require_guide_id, role_required
+from handlers.web.access import install_error_pages, require_guide_id, role_required, store_today
 
 bp = Blueprint("guide", __name__, url_prefix="/guide", template_folder="templates")
 install_error_pages(bp)
@@ -25,29 +23,32 @@ def customers():
     return render_template("guide/customers.html", rows=rows, query=query, status=status)
 
 
-@bp.get("/customers/<external_userid>")
-@role_required("guide", "manager")
-def customer(external_userid: str):
+def _customer_page(external_userid: str, status: int = 200, **extra):
     with current_app.extensions["runtime"].db.transaction() as session:
         detail = get_or_404(customer_detail(session=session, external_userid=external_userid,
                                             guide_id=require_guide_id()))
-    return render_template("guide/customer.html", detail=detail, back_url="guide.customers", back_args={})
+    return render_template("guide/customer.html", detail=detail, back_url="guide.customers", back_args={},
+                           **extra), status
+
+
+@bp.get("/customers/<external_userid>")
+@role_required("guide", "manager")
+def customer(external_userid: str):
+    return _customer_page(external_userid)
 
 
 @bp.post("/customers/<external_userid>/birthday")
 @role_required("guide", "manager")
 def birthday(external_userid: str):
     """The guide records the customer's birthday (the birthday ritual's to-dos follow from the next run)."""
-    runtime = current_app.extensions["runtime"]
+    typed, db = request.form.get("birthday", ""), current_app.extensions["runtime"].db
+    with db.transaction() as session:
+        today = store_today(session)
     try:
-        value = parse_birthday(request.form.get("birthday", ""), datetime.now(runtime.settings.tz).date())
+        value = parse_birthday(typed, today)
     except ValueError as exc:
-        with runtime.db.transaction() as session:
-            detail = get_or_404(customer_detail(session=session, external_userid=external_userid,
-                                                guide_id=require_guide_id()))
-        return render_template("guide/customer.html", detail=detail, back_url="guide.customers", back_args={},
-                               birthday_error=str(exc), birthday_input=request.form.get("birthday", "")), 422
-    with runtime.db.transaction() as session:
+        return _customer_page(external_userid, 422, birthday_error=str(exc), birthday_input=typed)
+    with db.transaction() as session:
         get_or_404(set_birthday(session=session, external_userid=external_userid, guide_id=require_guide_id(),
                                 birthday=value))
     flash("已保存生日。" if value else "已清除生日。")
