@@ -33,6 +33,9 @@ def test_a_guide_records_a_birthday_and_the_month_start_touch_follows(client, sa
         codes = {t.rule.code for t in session.scalars(select(Todo).join(Customer).where(
             Customer.external_userid == lin))}
     assert "birthday_month_start" in codes, codes
+    cleared = _post(client, lin, "")                  # a wrong date is cleared by saving an empty field
+    assert cleared.status_code == 302 and "已清除生日。" in client.get(cleared.headers["Location"]).get_data(as_text=True)
+    assert _birthday(db, lin) is None
 
 
 def test_a_bad_or_foreign_birthday_is_refused_and_nothing_is_stored(client, sandbox, shop, db):
