@@ -23,7 +23,7 @@ import redis
 from sqlalchemy import insert
 
 from bench.common import REDIS_URL, fresh_postgres, gunicorn, post_requests
-from bot.rules.webhook import sign_request
+from bot.rules.webhook import signed_headers
 
 CORP, CONTACT_SECRET, ORDER_SECRET = "wwbench0000000001", "bench-contact-secret", "bench-order-secret"
 SKUS = [("MASK-12", 9900), ("TONER-50", 12000), ("TONER-100", 21000), ("SERUM-30", 36000), ("CREAM-50", 28000)]
@@ -92,9 +92,7 @@ def batches(round_no: int, count: int, size: int, pairs, rng: random.Random) -> 
 
 
 def signed(body: bytes) -> dict[str, str]:
-    stamp = str(int(time.time()))
-    return {"Content-Type": "application/json", "X-Signature": sign_request(ORDER_SECRET, stamp, body),
-            "X-Timestamp": stamp}
+    return signed_headers(ORDER_SECRET, body, int(time.time()))
 
 
 def run_tag_jobs(db_url: str, sandbox) -> tuple[int, float]:

@@ -16,6 +16,12 @@ def sign_request(secret: str, timestamp: str, body: bytes) -> str:
     return SIGNATURE_PREFIX + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
 
 
+def signed_headers(secret: str, body: bytes, timestamp: int) -> dict[str, str]:
+    """The headers a POS or mall sends with a JSON body at unix time `timestamp`."""
+    stamp = str(timestamp)
+    return {"Content-Type": "application/json", "X-Signature": sign_request(secret, stamp, body), "X-Timestamp": stamp}
+
+
 def check_request(*, secret: str, body: bytes, signature: str | None, timestamp: str | None, now: float,
                   max_skew: int) -> str | None:
     """Return None when the request is authentic and fresh, else the reason it is not."""

@@ -7,7 +7,7 @@ import time
 from sqlalchemy import select
 
 from bot.rules.purchases import TIER_TAG_GROUP, TIER_TAG_NAMES
-from bot.rules.webhook import sign_request
+from bot.rules.webhook import signed_headers
 from models import Customer, CustomerPurchase
 from tests.conftest import API_TOKEN
 from tests.spine.helpers import deliver
@@ -35,9 +35,9 @@ def post_orders(client, orders: list[dict], *, secret: str = ORDER_SECRET, times
                 signature: str | None = None):
     """POST a signed batch the way the POS does."""
     raw = json.dumps({"orders": orders}, ensure_ascii=False).encode()
-    stamp = str(int(time.time()) if timestamp is None else timestamp)
-    headers = {"Content-Type": "application/json", "X-Signature": signature or sign_request(secret, stamp, raw),
-               "X-Timestamp": stamp}
+    headers = signed_headers(secret, raw, int(time.time()) if timestamp is None else timestamp)
+    if signature is not None:
+        headers["X-Signature"] = signature
     return client.post("/api/v1/orders", data=raw, headers=headers)
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from bot.rules.tracking import LinkRef, sign_link
-from bot.rules.webhook import sign_request
+from bot.rules.webhook import signed_headers
 from models import Click, CommerceEvent, Customer, Guide, OrderAttribution, Order
 from tests.conftest import API_TOKEN
 from tests.purchases.helpers import ORDER_SECRET, order, post_orders  # noqa: F401 - re-exported for the tests
@@ -21,10 +21,11 @@ SECRET_KEY = "s" * 40                               # tests/conftest.py settings
 
 def post_events(client, events: list[dict], *, secret: str = EVENTS_SECRET, signature: str | None = None):
     """POST a signed batch of commerce events the way the mall does."""
-    raw, stamp = json.dumps({"events": events}, ensure_ascii=False).encode(), str(int(time.time()))
-    return client.post("/api/v1/events", data=raw, headers={
-        "Content-Type": "application/json", "X-Signature": signature or sign_request(secret, stamp, raw),
-        "X-Timestamp": stamp})
+    raw = json.dumps({"events": events}, ensure_ascii=False).encode()
+    headers = signed_headers(secret, raw, int(time.time()))
+    if signature is not None:
+        headers["X-Signature"] = signature
+    return client.post("/api/v1/events", data=raw, headers=headers)
 
 
 def event(event_id: str, kind: str, *, at: datetime | None = None, **fields) -> dict:

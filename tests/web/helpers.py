@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
 
-from bot.rules.webhook import sign_request
+from bot.rules.webhook import signed_headers
 from bot.services.accounts import create_hq_user
 from models import Channel, Guide, Store
 from tests.conftest import API_TOKEN
@@ -38,10 +38,8 @@ def _channel(client, guide: str, campaign: str) -> dict:
 
 
 def _orders(client, orders: list[dict]) -> None:
-    raw, stamp = json.dumps({"orders": orders}, ensure_ascii=False).encode(), str(int(time.time()))
-    response = client.post("/api/v1/orders", data=raw, headers={
-        "Content-Type": "application/json", "X-Signature": sign_request(ORDER_SECRET, stamp, raw),
-        "X-Timestamp": stamp})
+    raw = json.dumps({"orders": orders}, ensure_ascii=False).encode()
+    response = client.post("/api/v1/orders", data=raw, headers=signed_headers(ORDER_SECRET, raw, int(time.time())))
     assert response.status_code in (200, 201), response.get_json()
 
 
