@@ -24,6 +24,6 @@ __all__ += ["Order", "OrderItem", "PurchaseDay", "CustomerPurchase", "CustomerMo
 __all__ += ["HqUser"]
 __all__ += ["MediaFile", "Product", "Material", "MaterialFile", "MaterialTag", "MaterialStore", "MaterialRegion",
             "OutfitItem", "MaterialSend"]
-__all__ += ["CadenceRule", "ReplenishCycle", "CommerceEvent", "Todo", "TodoCandidate", "TodoRunout", "TodoDerived", "TodoRun", "TodoCard",
-            "GroupSend"]
+__all__ += ["CadenceRule", "ReplenishCycle", "CommerceEvent", "Todo", "TodoCandidate", "TodoRunout", "TodoDerived",
+            "TodoRun", "TodoCard", "GroupSend"]
 __all__ += ["Click", "OrderAttribution", "PerformanceDay", "HoldoutAssignment"]

@@ -123,6 +123,10 @@ def test_the_cli_generates_a_day_with_a_progress_bar_and_seeds_once(app, db, org
     assert "0 to-dos created" in again.output
     rebuilt = runner.invoke(args=["todos", "generate", "--date", "2026-03-10", "--store", "SH001", "--full"])
     assert rebuilt.exit_code == 0 and "0 to-dos created" in rebuilt.output   # every touch re-derived: none new
+    with db.transaction() as session:
+        buy(session, cid, date(2026, 3, 10))       # a second purchase: the first-purchase care no longer holds
+    later = runner.invoke(args=["todos", "generate", "--date", "2026-03-11", "--store", "SH001"])
+    assert later.exit_code == 0 and "1 withdrawn (touch gone)" in later.output, later.output
     assert runner.invoke(args=["todos", "generate", "--store", "NOPE"]).exit_code != 0
 
 
