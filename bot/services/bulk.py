@@ -43,6 +43,22 @@ def analyze(session: Session, table: str) -> None:
         session.execute(text(f"ANALYZE {table}"))
 
 
+@contextmanager
+def secondary_indexes_rebuilt(session: Session, table: Table):
+    """PostgreSQL: the table's secondary indexes are dropped for a block that refills the table, and built
+    again after it (one sort per index instead of an entry placed at random per row). The transaction holds
+    the table exclusively until it ends: for tables only a serialized job reads. Nothing on SQLite."""
+    if not _is_pg(session):
+        yield table
+        return
+    connection = session.connection()
+    for index in table.indexes:
+        index.drop(connection)
+    yield table
+    for index in table.indexes:
+        index.create(connection)
+
+
 def insert_updating_on_conflict(session: Session, table: Table, conflict: list[str], names: list[str], *, where):
     """An INSERT that, on the unique key `conflict`, sets the columns `names` from the proposed row where the
     existing row meets `where` (a condition on `table`'s columns), and skips the row otherwise."""

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, receive_cap
 from bot.services.bulk import (analyze, insert_ignoring_conflicts, insert_rows, insert_updating_on_conflict,
-                               scratch_table, update_rows)
+                               scratch_table, secondary_indexes_rebuilt, update_rows)
 from bot.services.effect import held_out, record_assignments, with_bucket
 from bot.services.todos_cadences import as_cadence, list_rules
 from bot.services.todos_sql import ALL, Scope, active_friendship, owners, rule_selects, runout_rows, with_constants
@@ -183,7 +183,8 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None, s
             refresh_runouts(session, on, ALL)
             _derive_due(session, rules, on, [ALL])
             withdrawn = _withdraw(session, store_ids, ALL)
-            _keep_candidates(session)
+            with secondary_indexes_rebuilt(session, CANDIDATES):   # every candidate is new
+                _keep_candidates(session)
             # Rebuilt: their statistics are refreshed now (a daily run changes a few percent of them, and
             # autovacuum's ANALYZE follows).
             analyze(session, RUNOUTS.name)
@@ -265,7 +266,9 @@ def _keep_candidates(session: Session) -> None:
                     -_score(DUE.c.tier == "first", DUE.c.priority))
              .join_from(DUE, care, care.c.customer_id == DUE.c.customer_id)
              .where(~exists().where(seen.c.customer_id == DUE.c.customer_id, seen.c.rule_id == DUE.c.rule_id,
-                                    seen.c.anchor == DUE.c.anchor, ~withdrawn_by_run(seen))))
+                                    seen.c.anchor == DUE.c.anchor, ~withdrawn_by_run(seen)))
+             # In key order: the new entries fill the key index page by page instead of at random (half the cost).
+             .order_by(DUE.c.customer_id, DUE.c.rule_id, DUE.c.anchor))
     stmt = insert_ignoring_conflicts(session, CANDIDATES, ["customer_id", "rule_id", "anchor"])
     session.execute(stmt.from_select(CANDIDATE_COLUMNS + ["guide_id", "sort_key"], fresh))
 
