@@ -56,10 +56,13 @@ class Todo(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"))
-    guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id"))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
-    rule_id: Mapped[int] = mapped_column(ForeignKey("cadence_rule.id"))   # rules are disabled, never deleted
+    # No foreign keys on the generated references: the daily run writes them from rows it has just joined,
+    # and stores, guides, customers and rules are never deleted (guides are deactivated, rules disabled).
+    # A key check locks its parent row (a WAL record per customer) and doubled the cost of the day's insert.
+    store_id: Mapped[int] = mapped_column(BigId)
+    guide_id: Mapped[int] = mapped_column(BigId)
+    customer_id: Mapped[int] = mapped_column(BigId)
+    rule_id: Mapped[int] = mapped_column(BigId)
     anchor: Mapped[date] = mapped_column(Date)               # the reference day that makes the touch unique
     generated_on: Mapped[date] = mapped_column(Date)         # the day of the run that created it
     due_on: Mapped[date] = mapped_column(Date)               # the first day it may be listed
@@ -81,8 +84,8 @@ class Todo(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    rule: Mapped["CadenceRule"] = relationship()  # noqa: F821
-    customer: Mapped["Customer"] = relationship()  # noqa: F821
+    rule: Mapped["CadenceRule"] = relationship(primaryjoin="foreign(Todo.rule_id) == CadenceRule.id")  # noqa: F821
+    customer: Mapped["Customer"] = relationship(primaryjoin="foreign(Todo.customer_id) == Customer.id")  # noqa: F821
 
 
 class TodoCandidate(Base):

@@ -30,7 +30,7 @@ def test_a_guide_records_a_birthday_and_the_month_start_touch_follows(client, sa
     assert _birthday(db, lin) == date(1988, 12, 14)
     run_day(db, date(2026, 12, 1))   # December begins: the birthday month's first touch
     with db.transaction() as session:
-        codes = {t.rule.code for t in session.scalars(select(Todo).join(Customer).where(
+        codes = {t.rule.code for t in session.scalars(select(Todo).join(Todo.customer).where(
             Customer.external_userid == lin))}
     assert "birthday_month_start" in codes, codes
     cleared = _post(client, lin, "")                  # a wrong date is cleared by saving an empty field
