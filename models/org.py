@@ -38,5 +38,8 @@ class Guide(Base):
     active: Mapped[bool] = mapped_column(default=True)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Any change (a member leaving or coming back): the daily to-do run re-derives the touches of the member's
+    # customers, whose caring guide may have changed.
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     store: Mapped[Store | None] = relationship(back_populates="guides")

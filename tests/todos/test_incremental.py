@@ -2,7 +2,8 @@
 full rerun of the same day (rolled back) creates nothing more and keeps exactly the same candidates.
 
 Between days the population changes the ways the product sees: new orders and refunds (through the tier
-service), carts, a birthday filled in, a customer who deleted the guide coming back, HQ editing a rule.
+service), carts, a birthday filled in, a customer who deleted the guide coming back, a member leaving and
+coming back, HQ editing a rule.
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from sqlalchemy import delete, select, text
 from bot.services import tiers
 from bot.services.todos import Policy, generate, previous_run
 from bot.services.todos_cadences import save_cycle, seed_defaults
-from models import CadenceRule, Customer, Friendship, Order, Todo, TodoCandidate, TodoDerived, TodoRunout
+from models import (CadenceRule, Customer, Friendship, Guide, Order, Todo, TodoCandidate, TodoDerived,
+                    TodoRunout)
 from tests.todos.helpers import at, befriend, buy, cart, customer, store_id
 
 START = date(2026, 11, 20)
@@ -57,7 +59,8 @@ def _population(db, rng: random.Random) -> list[int]:
 
 
 def _business(db, rng: random.Random, ids: list[int], day: date) -> None:
-    """What happens between two runs: orders, a refund, carts, a birthday, a friend back, a rule edited."""
+    """What happens between two runs: orders, a refund, carts, a birthday, a friend back, a member leaving
+    and coming back, a rule edited."""
     yesterday = day - timedelta(days=1)
     with db.transaction() as session:
         for cid in rng.sample(ids, 4):
@@ -78,6 +81,8 @@ def _business(db, rng: random.Random, ids: list[int], day: date) -> None:
                                .order_by(Friendship.id)).first()   # one who deleted the guide and is still gone
         if back is not None and day.day % 5 == 0:
             back.added_at = at(yesterday, 12)   # the customer added the guide again
+        if day.day % 7 in (2, 5):   # a member leaves (her customers' touches wait for nobody) and comes back
+            session.scalars(select(Guide).where(Guide.userid == "lixiao")).one().active = day.day % 7 == 5
         if day == START + timedelta(days=9):
             rule = session.scalars(select(CadenceRule).where(CadenceRule.code == "at_risk")).one()
             rule.window_end_days -= 10
