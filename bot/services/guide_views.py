@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.rules.labels import STATUS_LABELS, channel_label as _label, tier_label
@@ -17,7 +17,7 @@ from bot.services.timeline import timeline_events
 from models import Channel, Customer, CustomerPurchase, Friendship, Guide
 
 STATUS_FILTERS = ("active", "lost", "all")
-LIST_LIMIT = 300
+PAGE_SIZE = 50
 
 
 def _escape_like(text: str) -> str:
@@ -66,28 +66,61 @@ class CustomerRow:
         return tier_label(self.tier)
 
 
-def customer_rows(*, session: Session, guide_id: int, query: str | None = None, status: str = "active",
-                  limit: int = LIST_LIMIT) -> list[CustomerRow]:
-    """The guide's customers (their friendships), newest first, optionally searched by name or remark."""
+@dataclass(frozen=True)
+class CustomerPage:
+    """One page of a guide's customer list, and where it stands in the whole list."""
+
+    rows: list[CustomerRow]
+    total: int          # the customers matching the search and filter, on every page
+    page: int           # 1-based
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _list_filters(query: str | None, status: str) -> list:
+    where = []
+    if query and query.strip():
+        like = f"%{_escape_like(query.strip())}%"
+        where.append(or_(Customer.name.ilike(like, escape="\\"), Friendship.remark.ilike(like, escape="\\")))
+    if status == "active":
+        where.append(active_clause())
+    elif status == "lost":
+        where += [~active_clause(), or_(Friendship.deleted_by_guide_at.is_not(None),
+                                        Friendship.deleted_by_customer_at.is_not(None))]
+    return where
+
+
+def customer_page(*, session: Session, guide_id: int, query: str | None = None, status: str = "active",
+                  page: int = 1, size: int = PAGE_SIZE) -> CustomerPage:
+    """A page of the guide's customers (their friendships), newest first, optionally searched by name or
+    remark. A page past the end is the last page."""
+    where = [Friendship.guide_id == guide_id, *_list_filters(query, status)]
+    total = session.scalar(select(func.count()).select_from(Friendship)
+                           .join(Customer, Friendship.customer_id == Customer.id).where(*where))
+    page = min(max(page, 1), max(1, -(-total // size)))
     stmt = (
         select(Friendship, Customer, Channel, CustomerPurchase, Guide.name)
         .join(Customer, Friendship.customer_id == Customer.id)
         .join(Guide, Friendship.guide_id == Guide.id)
         .outerjoin(Channel, Friendship.channel_id == Channel.id)
         .outerjoin(CustomerPurchase, CustomerPurchase.customer_id == Customer.id)
-        .where(Friendship.guide_id == guide_id)
+        .where(*where)
         .order_by(Friendship.added_at.desc(), Friendship.id.desc())
-        .limit(limit)
+        .offset((page - 1) * size).limit(size)
     )
-    if query and query.strip():
-        like = f"%{_escape_like(query.strip())}%"
-        stmt = stmt.where(or_(Customer.name.ilike(like, escape="\\"), Friendship.remark.ilike(like, escape="\\")))
-    if status == "active":
-        stmt = stmt.where(active_clause())
-    elif status == "lost":
-        stmt = stmt.where(~active_clause(), or_(Friendship.deleted_by_guide_at.is_not(None),
-                                                Friendship.deleted_by_customer_at.is_not(None)))
-    return [_row(f, c, ch, p, guide_name) for f, c, ch, p, guide_name in session.execute(stmt)]
+    rows = [_row(f, c, ch, p, guide_name) for f, c, ch, p, guide_name in session.execute(stmt)]
+    return CustomerPage(rows, total, page, size)
 
 
 def _row(f: Friendship, c: Customer, channel: Channel | None, purchase: CustomerPurchase | None,

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from bot.rules.cadence import parse_birthday
-from bot.services.guide_views import STATUS_FILTERS, customer_detail, customer_rows, set_birthday
+from bot.services.guide_views import STATUS_FILTERS, customer_detail, customer_page, set_birthday
 from handlers.auth_helpers import get_or_404
 from handlers.web.access import install_error_pages, require_guide_id, role_required, store_today
+from handlers.web.paging import page_number
 
 bp = Blueprint("guide", __name__, url_prefix="/guide", template_folder="templates")
 install_error_pages(bp)
@@ -19,8 +20,9 @@ def customers():
     status = request.args.get("status", "active")
     status = status if status in STATUS_FILTERS else "active"
     with current_app.extensions["runtime"].db.transaction() as session:
-        rows = customer_rows(session=session, guide_id=require_guide_id(), query=query, status=status)
-    return render_template("guide/customers.html", rows=rows, query=query, status=status)
+        listing = customer_page(session=session, guide_id=require_guide_id(), query=query, status=status,
+                                page=page_number())
+    return render_template("guide/customers.html", listing=listing, query=query, status=status)
 
 
 def _customer_page(external_userid: str, status: int = 200, **extra):

@@ -9,10 +9,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from bot.flows.channels import ChannelError, create_channel
 from bot.rules.periods import PERIOD_LABELS, normalize_period, period_bounds
 from bot.services import store_views
-from bot.services.guide_views import STATUS_FILTERS, customer_detail, customer_rows
+from bot.services.guide_views import STATUS_FILTERS, customer_detail, customer_page
 from bot.wecom.errors import WeComError
 from handlers.auth_helpers import get_or_404
 from handlers.web.access import current_principal, install_error_pages, require_store, role_required
+from handlers.web.paging import page_number
 from models import utcnow
 
 bp = Blueprint("manager", __name__, url_prefix="/manager", template_folder="templates")
@@ -59,8 +60,8 @@ def guide(store_id: int, guide_id: int):
     status = status if status in STATUS_FILTERS else "active"
     with _db().transaction() as session:
         member = get_or_404(store_views.guide_in_store(session=session, store_id=store_id, guide_id=guide_id))
-        rows = customer_rows(session=session, guide_id=member.id, query=query, status=status)
-        return render_template("manager/guide.html", store_id=store_id, member=member, rows=rows, query=query,
+        listing = customer_page(session=session, guide_id=member.id, query=query, status=status, page=page_number())
+        return render_template("manager/guide.html", store_id=store_id, member=member, listing=listing, query=query,
                                status=status)
 
 
