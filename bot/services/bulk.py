@@ -46,8 +46,9 @@ def analyze(session: Session, table: str) -> None:
 @contextmanager
 def secondary_indexes_rebuilt(session: Session, table: Table):
     """PostgreSQL: the table's secondary indexes are dropped for a block that refills the table, and built
-    again after it (one sort per index instead of an entry placed at random per row). The transaction holds
-    the table exclusively until it ends: for tables only a serialized job reads. Nothing on SQLite."""
+    again after it (one sort per index instead of an entry placed at random per row); a failure inside rolls
+    the drop back with the transaction. The transaction holds the table exclusively until it ends: for tables
+    only a serialized job reads. Nothing on SQLite."""
     if not _is_pg(session):
         yield table
         return

@@ -268,7 +268,7 @@ def _keep_candidates(session: Session) -> None:
              .join_from(DUE, care, care.c.customer_id == DUE.c.customer_id)
              .where(~exists().where(seen.c.customer_id == DUE.c.customer_id, seen.c.rule_id == DUE.c.rule_id,
                                     seen.c.anchor == DUE.c.anchor, ~withdrawn_by_run(seen)))
-             # In key order: the new entries fill the key index page by page instead of at random (half the cost).
+             # In key order: the key index fills page by page, not at random (a full run's insert: -30 %).
              .order_by(DUE.c.customer_id, DUE.c.rule_id, DUE.c.anchor))
     stmt = insert_ignoring_conflicts(session, CANDIDATES, ["customer_id", "rule_id", "anchor"])
     session.execute(stmt.from_select(CANDIDATE_COLUMNS + ["guide_id", "sort_key"], fresh))
