@@ -141,6 +141,10 @@ def test_a_crash_that_empties_the_derived_state_makes_the_next_run_a_full_one(db
                 "SELECT relname, relpersistence FROM pg_class WHERE relname IN "
                 "('todo_candidate', 'todo_runout', 'todo_derived', 'todo')")).all())
             assert persistence == {"todo_candidate": "u", "todo_runout": "u", "todo_derived": "u", "todo": "p"}
+            # The full run dropped the candidates' list-order index to fill the table, and built it again.
+            assert session.scalar(text("SELECT indexdef FROM pg_indexes WHERE indexname = "
+                                       "'ix_todo_candidate_guide_order'")).endswith(
+                "(guide_id, sort_key, rank, anchor, customer_id)")
     day = START + timedelta(days=1)
     _business(db, rng, ids, day)
     with db.transaction() as session:   # what crash recovery does to unlogged tables
