@@ -254,8 +254,11 @@ def report(url: str, days: int) -> None:
                          counts["commerce_event"] // 14)
         result = generate_in_child(url, today + timedelta(days=n))
         label = "day 1 (empty to-do table)" if n == 0 else f"day {n + 1}"
-        print(f"{label}: {result['seconds']:.2f} s  ratio {result['seconds'] / aggregate:.1f}  "
-              f"peak RSS {result['peak_rss_mb']:.0f} MB  created {result['created']:,}  "
+        ratio = result['seconds'] / aggregate
+        met = result['seconds'] <= 120 and ratio <= 4 and result['peak_rss_mb'] <= 500
+        print(f"{label} ({(today + timedelta(days=n)).isoformat()}): {result['seconds']:.2f} s  ratio {ratio:.1f}  "
+              f"peak RSS {result['peak_rss_mb']:.0f} MB  targets {'met' if met else 'missed'}  "
+              f"created {result['created']:,}  "
               f"listed {result['listed']:,}  waiting {result['carried']:,}  phases {result['phases']}", flush=True)
 
 
