@@ -219,9 +219,9 @@ def withdrawn_by_run(todo) -> ColumnElement:
 def _withdraw(session: Session, store_ids: list[int], scope: Scope) -> int:
     """Bring the open to-dos of these stores and of the scope's customers in line with the touches due today
     (DUE holds every touch of those customers due today): one whose touch holds takes its current window and
-    priority (HQ may have edited the rule); one whose touch is gone, or whose customer is no longer the
-    guide's friend, is skipped with RETRACTED_REASON, off the lists (the touch may then go to another caring
-    guide). Return how many were withdrawn."""
+    priority (HQ may have edited the rule); one whose touch is gone, whose customer is no longer the guide's
+    friend, or whose guide left, is skipped with RETRACTED_REASON, off the lists (the touch may then go to
+    another caring guide). Return how many were withdrawn."""
     open_ = (T.c.store_id.in_(store_ids), T.c.status.in_(OPEN_STATUSES), *scope.of(T.c.customer_id))
     same = (DUE.c.customer_id == T.c.customer_id, DUE.c.rule_id == T.c.rule_id, DUE.c.anchor == T.c.anchor)
     session.execute(update(Todo).where(*open_, *same, or_(DUE.c.expires_on != T.c.expires_on,
@@ -230,7 +230,8 @@ def _withdraw(session: Session, store_ids: list[int], scope: Scope) -> int:
                     .execution_options(synchronize_session=False))
     f = F.alias("still_friends")
     friends = exists().where(f.c.customer_id == T.c.customer_id, f.c.guide_id == T.c.guide_id, active_friendship(f))
-    return session.execute(update(Todo).where(*open_, or_(~exists().where(*same), ~friends)).values(
+    member = exists().where(G.c.id == T.c.guide_id, G.c.active.is_(True))
+    return session.execute(update(Todo).where(*open_, or_(~exists().where(*same), ~friends, ~member)).values(
         status=TODO_SKIPPED, skip_reason=RETRACTED_REASON, listed=False, snoozed_until=None, updated_at=utcnow())
         .execution_options(synchronize_session=False)).rowcount
 

@@ -273,6 +273,34 @@ def test_a_customer_who_deletes_the_guide_takes_the_touch_to_the_guide_still_car
     assert _listed(db, "lixiao", DAY + timedelta(days=1)) == ["赵敏"]
 
 
+def test_a_member_who_leaves_hands_her_open_to_dos_to_the_guide_still_caring(db, org):
+    """王芳 leaves (deactivated in the directory): her open to-do is withdrawn at the next run and the touch
+    becomes 李晓's, who also has the customer as a friend; when 王芳 comes back, 李晓 keeps it (one to-do per
+    touch)."""
+    from models.todo import RETRACTED_REASON, TODO_PENDING, TODO_SKIPPED
+
+    with db.transaction() as session:
+        run_day(db, DAY - timedelta(days=1))
+        only(session, "at_risk")
+        cid = customer(session, "孙丽")
+        first = befriend(session, "wangfang", cid, DAY - timedelta(days=200))
+        befriend(session, "lixiao", cid, DAY - timedelta(days=100))
+        buy(session, cid, DAY - timedelta(days=50))
+    run_day(db, DAY)
+    with db.transaction() as session:
+        session.scalars(select(Guide).where(Guide.userid == "wangfang")).one().active = False
+        lixiao = guide_id(session, "lixiao")
+    outcome = run_day(db, DAY + timedelta(days=1))
+    assert outcome.withdrawn == 1 and outcome.created == 1
+    handed = [(t.guide_id, t.status, t.skip_reason) for t in todos(db, customer_id=cid)]
+    assert handed == [(first.guide_id, TODO_SKIPPED, RETRACTED_REASON), (lixiao, TODO_PENDING, None)]
+    with db.transaction() as session:
+        session.scalars(select(Guide).where(Guide.userid == "wangfang")).one().active = True
+    assert run_day(db, DAY + timedelta(days=2)).created == 0
+    assert [(t.guide_id, t.status) for t in todos(db, customer_id=cid)] == [(first.guide_id, TODO_SKIPPED),
+                                                                            (lixiao, TODO_PENDING)]
+
+
 def test_a_withdrawn_touch_that_holds_again_revives_its_to_do(db, org):
     """The purchase that withdrew a win-back to-do is refunded: the next run revives it, pending and listed."""
     from bot.services import tiers
