@@ -154,3 +154,32 @@ def test_a_visitor_who_is_not_a_member_is_turned_away(phone, web, org, screensho
     page.locator('a.member[data-userid=""]').click()
     assert "只有企业成员可以登录" in page.inner_text("main")
     screenshot(page, "03-not-a-member")
+
+
+def test_a_guide_with_many_customers_pages_through_them_at_phone_size(wecom_phone, web, org, db, screenshot):
+    from datetime import date, timedelta
+
+    from tests.todos.helpers import befriend, customer
+
+    with db.transaction() as session:
+        for n in range(60):
+            befriend(session, "lixiao", customer(session, f"顾客{n:02d}"), date(2026, 1, 1) + timedelta(days=n))
+    page = wecom_phone
+    page.goto(web + "/guide/")
+    page.wait_for_url(re.compile(r".*/connect/oauth2/authorize.*"))
+    page.locator('a.member[data-userid="lixiao"]').click()
+    page.wait_for_url(web + "/guide/")
+    assert page.get_by_test_id("customer-count").inner_text() == "60"
+    assert page.get_by_test_id("customer-list").locator("li").count() == 50
+    assert page.get_by_test_id("page-position").inner_text() == "第 1 / 2 页"
+    page.get_by_test_id("next-page").click()
+    page.wait_for_url(re.compile(r".*page=2"))
+    names = page.get_by_test_id("customer-list").locator(".name").all_inner_texts()
+    assert names == [f"顾客{n:02d}" for n in reversed(range(10))]   # the ten added first
+    assert page.get_by_test_id("next-page").count() == 0
+    pager = page.locator("nav.pager").bounding_box()
+    assert pager and pager["x"] >= 0 and pager["x"] + pager["width"] <= 390   # within the phone's width
+    screenshot(page, "13-guide-customers-page-2")
+    page.get_by_test_id("previous-page").click()
+    page.wait_for_url(re.compile(r".*page=1"))
+    assert page.get_by_test_id("customer-list").locator("li").count() == 50
