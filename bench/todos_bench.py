@@ -14,6 +14,10 @@ generation's session settings (the best of three).
     .venv/bin/python -m bench.todos_bench --scale 0.1       # a tenth
     .venv/bin/python -m bench.todos_bench --load-only       # load, keep the database, print its URL
     .venv/bin/python -m bench.todos_bench --keep URL        # reuse a loaded database (no load)
+    .venv/bin/python -m bench.todos_bench --start 2027-03-14  # another simulated calendar (day 1)
+
+The simulated calendar is fixed (day 1 is START unless --start says otherwise) and the data seeded, so runs on
+different dates load and generate the same business.
 
 Targets: generation <= 120 s, ratio <= 4, peak RSS <= 500 MB.
 """
@@ -35,6 +39,9 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 CATEGORIES = ["外套", "衬衫", "裤装", "连衣裙", "针织衫", "半身裙", "鞋履", "包袋", "面膜", "护肤"]
 # The loaded rows are history: written before the first run (a daily run re-reads what changed since the last).
 HISTORY = "now() - interval '2 days'"
+# Day 1 of the simulated calendar, fixed so that runs on different dates compare: its day 3 is a month's first
+# day, when the birthday ritual opens the month's birthdays and closes the month before's.
+START = date(2026, 11, 29)
 # The baseline: every customer's order count, spend and latest day over all orders. The outer query uses
 # each aggregate: PostgreSQL drops a subquery's unused outputs, and a bare count of the groups would be an
 # index-only scan of customer ids that reads no amount and no day (COUNT_ONLY, printed beside it).
@@ -51,8 +58,9 @@ BENCH_COMMIT_LAG = timedelta(0)
 SESSION = ("SET jit = off", "SET work_mem = '256MB'")
 
 
-def load_sql(customers: int, orders: int, guides: int, carts: int) -> list[str]:
-    """The set-based statements that fill a migrated database."""
+def load_sql(customers: int, orders: int, guides: int, carts: int, start: date = START) -> list[str]:
+    """The set-based statements that fill a migrated database, with business days before `start` (day 1)."""
+    day1 = f"date '{start.isoformat()}'"
     stores = guides // 10
     surnames = "ARRAY[" + ",".join(f"'{s}'" for s in SURNAMES) + "]"
     categories = "ARRAY[" + ",".join(f"'{c}'" for c in CATEGORIES) + "]"
@@ -74,14 +82,15 @@ def load_sql(customers: int, orders: int, guides: int, carts: int) -> list[str]:
                                     deleted_by_customer_at, deleted_by_transfer, add_count, updated_at)
             SELECT 1 + c % {guides}, c, 1 + (c % {guides}) / 10, false, t, t,
                    CASE WHEN c % 33 = 0 THEN t + interval '10 days' END, false, 1, {HISTORY}
-            FROM (SELECT c, now() - random() * interval '700 days' AS t FROM generate_series(1, {customers}) c) f""",
+            FROM (SELECT c, ({day1} + time '12:00') AT TIME ZONE 'Asia/Shanghai' - random() * interval '700 days' AS t
+                  FROM generate_series(1, {customers}) c) f""",
         f"""INSERT INTO purchase_order (store_id, order_no, customer_id, status, amount, refunded_amount, paid_at,
                                         purchase_day, created_at, updated_at)
             SELECT 1 + (cid % {guides}) / 10, 'O' || o, cid, CASE WHEN o % 20 = 0 THEN 'refunded' ELSE 'paid' END,
                    amount, CASE WHEN o % 20 = 0 THEN amount ELSE 0 END,
                    (day + time '10:00') AT TIME ZONE 'Asia/Shanghai', day, now(), now()
             FROM (SELECT o, 1 + floor(random() * {customers})::int AS cid,
-                         current_date - floor(random() * 540)::int AS day,
+                         {day1} - floor(random() * 540)::int AS day,
                          (50 + floor(random() * 2000))::int * 100 AS amount
                   FROM generate_series(1, {orders}) o) src""",
         f"""INSERT INTO order_item (order_id, line_no, sku, name, category, quantity, unit_price)
@@ -101,7 +110,7 @@ def load_sql(customers: int, orders: int, guides: int, carts: int) -> list[str]:
         f"""INSERT INTO commerce_event (event_id, kind, customer_id, sku, occurred_at, occurred_on, payload, created_at)
             SELECT 'cart-' || e, 'add_to_cart', 1 + floor(random() * {customers})::int, 'SKU' || (e % 200),
                    (d + time '20:00') AT TIME ZONE 'Asia/Shanghai', d, '{{}}', {HISTORY}
-            FROM (SELECT e, current_date - floor(random() * 14)::int AS d FROM generate_series(1, {carts}) e) src""",
+            FROM (SELECT e, {day1} - floor(random() * 14)::int AS d FROM generate_series(1, {carts}) e) src""",
         f"""INSERT INTO replenish_cycle (sku, name, cycle_days, updated_at)
            SELECT 'SKU' || s, '面膜' || s, 20 + s, {HISTORY} FROM generate_series(8, 198, 10) s""",
         "SELECT setval(pg_get_serial_sequence('store', 'id'), (SELECT max(id) FROM store))",
@@ -114,7 +123,7 @@ BULK_TABLES = ("customer", "friendship", "purchase_order", "order_item", "purcha
                "commerce_event")
 
 
-def load(url: str, scale: float) -> None:
+def load(url: str, scale: float, start: date = START) -> None:
     """Fill the database: secondary indexes are dropped during the load and rebuilt after, FK triggers off."""
     customers, orders = int(1_000_000 * scale), int(3_000_000 * scale)
     guides, carts = max(10, int(10_000 * scale) // 10 * 10), int(200_000 * scale)
@@ -127,7 +136,7 @@ def load(url: str, scale: float) -> None:
             [list(BULK_TABLES)]).fetchall()
         for name, _definition in indexes:
             conn.execute(f'DROP INDEX "{name}"')
-        for statement in load_sql(customers, orders, guides, carts):
+        for statement in load_sql(customers, orders, guides, carts, start):
             started = time.perf_counter()
             conn.execute(statement)
             print(f"  {statement.split()[0].lower()} {statement.split()[2] if ' INTO ' in statement else '':<18} "
@@ -168,6 +177,7 @@ def simulate_day(url: str, day: date, orders: int, carts: int) -> None:
 
     yesterday = day - timedelta(days=1)
     with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT setseed(%s)", [day.toordinal() % 1000 / 1000])   # the same business every run
         top, guides = conn.execute("SELECT (SELECT max(id) FROM customer), (SELECT count(*) FROM guide)").fetchone()
         ids = [r[0] for r in conn.execute(
             f"""INSERT INTO purchase_order (store_id, order_no, customer_id, status, amount, refunded_amount, paid_at,
@@ -239,7 +249,7 @@ def generate_in_child(url: str, day: date) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def report(url: str, days: int) -> None:
+def report(url: str, days: int, start: date = START) -> None:
     with psycopg.connect(url) as conn:
         counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("customer", "purchase_order", "guide", "store", "friendship", "commerce_event")}
@@ -247,16 +257,15 @@ def report(url: str, days: int) -> None:
     aggregate = aggregate_seconds(url)
     print(f"bare aggregate over {counts['purchase_order']:,} orders (per customer: count, sum, max): "
           f"{aggregate:.2f} s  [the groups' count alone: {aggregate_seconds(url, COUNT_ONLY):.2f} s]")
-    today = date.today()
     for n in range(days):   # day 1 starts from an empty to-do table; later days are the daily routine
         if n:   # a day's worth of new orders (the loaded ones span 540 days) and add-to-carts (14 days)
-            simulate_day(url, today + timedelta(days=n), counts["purchase_order"] // 540,
+            simulate_day(url, start + timedelta(days=n), counts["purchase_order"] // 540,
                          counts["commerce_event"] // 14)
-        result = generate_in_child(url, today + timedelta(days=n))
+        result = generate_in_child(url, start + timedelta(days=n))
         label = "day 1 (empty to-do table)" if n == 0 else f"day {n + 1}"
         ratio = result['seconds'] / aggregate
         met = result['seconds'] <= 120 and ratio <= 4 and result['peak_rss_mb'] <= 500
-        print(f"{label} ({(today + timedelta(days=n)).isoformat()}): {result['seconds']:.2f} s  ratio {ratio:.1f}  "
+        print(f"{label} ({(start + timedelta(days=n)).isoformat()}): {result['seconds']:.2f} s  ratio {ratio:.1f}  "
               f"peak RSS {result['peak_rss_mb']:.0f} MB  targets {'met' if met else 'missed'}  "
               f"created {result['created']:,}  "
               f"listed {result['listed']:,}  waiting {result['carried']:,}  phases {result['phases']}", flush=True)
@@ -268,21 +277,23 @@ def main() -> None:
     parser.add_argument("--keep", metavar="URL", help="use this already loaded database")
     parser.add_argument("--load-only", action="store_true", help="load a database and keep it (prints its URL)")
     parser.add_argument("--days", type=int, default=4, help="consecutive days generated (the first cold)")
+    parser.add_argument("--start", type=date.fromisoformat, default=START,
+                        help=f"day 1 (default {START}; with --keep, the day the database was loaded for)")
     parser.add_argument("--generate", nargs=2, metavar=("URL", "DAY"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate:
         print(json.dumps(generate_in_this_process(*args.generate)))
         return
     if args.keep:
-        report(args.keep, args.days)
+        report(args.keep, args.days, args.start)
         return
     with fresh_postgres("todos_bench", keep=args.load_only) as url:
         started = time.perf_counter()
         print(f"loading scale {args.scale} into {url.rsplit('/', 1)[1]}", flush=True)
-        load(url, args.scale)
+        load(url, args.scale, args.start)
         print(f"loaded in {time.perf_counter() - started:.0f} s", flush=True)
         if not args.load_only:
-            report(url, args.days)
+            report(url, args.days, args.start)
 
 
 if __name__ == "__main__":
