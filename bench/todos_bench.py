@@ -54,8 +54,6 @@ COUNT_ONLY = ("SELECT count(*) FROM (SELECT customer_id, count(*), sum(amount), 
 # every earlier simulated day's changes (day 4 would re-derive three days of business): nothing runs
 # concurrently here, and no lag is needed.
 BENCH_COMMIT_LAG = timedelta(0)
-# The session settings the generation runs with (bot.services.todos.generate), for the baseline too.
-SESSION = ("SET jit = off", "SET work_mem = '256MB'")
 
 
 def load_sql(customers: int, orders: int, guides: int, carts: int, start: date = START) -> list[str]:
@@ -203,10 +201,12 @@ def simulate_day(url: str, day: date, orders: int, carts: int) -> None:
 
 def aggregate_seconds(url: str, query: str = AGGREGATE, repeats: int = 3) -> float:
     """The best of a few runs of one bare aggregate over every order (with the generation's settings)."""
+    from bot.services.todos import RUN_SETTINGS
+
     best = float("inf")
     with psycopg.connect(url) as conn:
-        for setting in SESSION:
-            conn.execute(setting)
+        for name, value in RUN_SETTINGS.items():
+            conn.execute(f"SET {name} = '{value}'")
         for _ in range(repeats):
             started = time.perf_counter()
             conn.execute(query).fetchone()

@@ -512,6 +512,12 @@ def _record_runs(session: Session, outcome: Outcome, started: datetime, carried:
                                       for sid, (run_id, made) in before.items()])
 
 
+# PostgreSQL settings for the length of a run: the statements look expensive to the planner (JIT compiling
+# them costs seconds); their sorts and hashes over the day's candidates should stay in memory; the day's reads
+# are index probes into cached pages (the changed customers, the top of each list).
+RUN_SETTINGS = {"jit": "off", "work_mem": "256MB", "random_page_cost": "1.1"}
+
+
 def generate(*, session: Session, on: date, store_ids: list[int], tz: str, policy: Policy, full: bool = False,
              progress: Callable[[str], None] | None = None) -> Outcome:
     """Generate the day's to-dos for stores sharing time zone `tz`; safe to run again.
@@ -525,12 +531,8 @@ def generate(*, session: Session, on: date, store_ids: list[int], tz: str, polic
     step = progress or (lambda _label: None)
     started, outcome = utcnow(), Outcome(on=on, store_ids=sorted(store_ids))
     if session.get_bind().dialect.name == "postgresql":
-        # The statements look expensive to the planner (JIT compiling them costs seconds), and their sorts
-        # and hashes over the day's candidates should stay in memory.
-        session.execute(text("SET LOCAL jit = off"))
-        session.execute(text("SET LOCAL work_mem = '256MB'"))
-        # The day's reads are index probes into cached pages (the changed customers, the top of each list).
-        session.execute(text("SET LOCAL random_page_cost = 1.1"))
+        for name, value in RUN_SETTINGS.items():
+            session.execute(text(f"SET LOCAL {name} = '{value}'"))
     previous = None if full else previous_run(session=session, store_ids=store_ids, on=on)
     outcome.expired = expire_open(session=session, store_ids=store_ids, on=on)
     outcome.woken = wake_snoozed(session=session, store_ids=store_ids, on=on)
