@@ -150,17 +150,16 @@ def _rules_changed(session: Session, since: datetime) -> bool:
 
 def _changed_since(since: datetime) -> Select:
     """(customer_id, bought) of the customers whose purchases (bought), birthday, carts or friendships changed
-    since `since`, of the friends of a member who changed since (left, or came back: their caring guide may be
-    another one now), and of those kept waiting for a guide who is no longer active."""
+    since `since`, and of the friends of a member who changed since (left, or came back: their caring guide
+    may be another one now, and a leaver's open to-dos are withdrawn)."""
     c, ce = Customer.__table__, CommerceEvent.__table__
     bought, other = literal(True).label("bought"), literal(False).label("bought")
     changes = union_all(select(P.c.customer_id, bought).where(P.c.updated_at >= since),
                         select(c.c.id, other).where(c.c.updated_at >= since),
                         select(ce.c.customer_id, other).where(ce.c.created_at >= since, ce.c.kind == "add_to_cart"),
                         select(F.c.customer_id, other).where(F.c.updated_at >= since),
-                        select(F.c.customer_id, other).join(G, G.c.id == F.c.guide_id).where(G.c.updated_at >= since),
-                        select(CANDIDATES.c.customer_id, other).join(G, G.c.id == CANDIDATES.c.guide_id)
-                        .where(G.c.active.is_(False))).subquery("changes")
+                        select(F.c.customer_id, other).join(G, G.c.id == F.c.guide_id)
+                        .where(G.c.updated_at >= since)).subquery("changes")
     return select(changes.c.customer_id, func.max(case((changes.c.bought, 1), else_=0)) == 1) \
         .group_by(changes.c.customer_id)
 

@@ -18,12 +18,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # Nullable: SQLite adds no column with a computed default to a table in place. Existing members count as
-    # changed when they were created.
+    # Nullable: SQLite adds no column with a computed default to a table in place. Active members count as
+    # changed when they were created; those who left, now, so that the next daily run re-derives their
+    # customers (touches may still be kept for them).
     with op.batch_alter_table('guide', schema=None) as batch_op:
         batch_op.add_column(sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=True))
-    guide = sa.table('guide', sa.column('updated_at'), sa.column('created_at'))
-    op.execute(guide.update().values(updated_at=guide.c.created_at))
+    guide = sa.table('guide', sa.column('updated_at'), sa.column('created_at'), sa.column('active'))
+    now = sa.literal(models.base.utcnow(), models.base.UTCDateTime(timezone=True))
+    op.execute(guide.update().values(updated_at=sa.case((guide.c.active, guide.c.created_at), else_=now)))
 
 
 def downgrade() -> None:
