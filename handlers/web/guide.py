@@ -43,15 +43,17 @@ def customer(external_userid: str):
 @role_required("guide", "manager")
 def birthday(external_userid: str):
     """The guide records the customer's birthday (the birthday ritual's to-dos follow from the next run)."""
-    typed, db = request.form.get("birthday", ""), current_app.extensions["runtime"].db
-    with db.transaction() as session:
-        today = store_today(session)
-    try:
-        value = parse_birthday(typed, today)
-    except ValueError as exc:
-        return _customer_page(external_userid, 422, birthday_error=str(exc), birthday_input=typed)
-    with db.transaction() as session:
-        get_or_404(set_birthday(session=session, external_userid=external_userid, guide_id=require_guide_id(),
-                                birthday=value))
+    typed = request.form.get("birthday", "")
+    with current_app.extensions["runtime"].db.transaction() as session:
+        try:
+            value = parse_birthday(typed, store_today(session))
+        except ValueError as exc:
+            error = str(exc)
+        else:
+            error = None
+            get_or_404(set_birthday(session=session, external_userid=external_userid, guide_id=require_guide_id(),
+                                    birthday=value))
+    if error:
+        return _customer_page(external_userid, 422, birthday_error=error, birthday_input=typed)
     flash("已保存生日。" if value else "已清除生日。")
     return redirect(url_for("guide.customer", external_userid=external_userid))
