@@ -77,7 +77,7 @@ class CustomerPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
+        return page_count(self.total, self.size)
 
     @property
     def has_previous(self) -> bool:
@@ -86,6 +86,11 @@ class CustomerPage:
     @property
     def has_next(self) -> bool:
         return self.page < self.pages
+
+
+def page_count(total: int, size: int) -> int:
+    """Pages of `size` for `total` rows (an empty list has one, empty, page)."""
+    return max(1, -(-total // size))
 
 
 def _list_filters(query: str | None, status: str) -> list:
@@ -108,7 +113,7 @@ def customer_page(*, session: Session, guide_id: int, query: str | None = None, 
     where = [Friendship.guide_id == guide_id, *_list_filters(query, status)]
     total = session.scalar(select(func.count()).select_from(Friendship)
                            .join(Customer, Friendship.customer_id == Customer.id).where(*where))
-    page = min(max(page, 1), max(1, -(-total // size)))
+    page = min(max(page, 1), page_count(total, size))
     stmt = (
         select(Friendship, Customer, Channel, CustomerPurchase, Guide.name)
         .join(Customer, Friendship.customer_id == Customer.id)
