@@ -248,19 +248,26 @@ def test_an_open_to_do_whose_touch_is_gone_is_withdrawn_and_not_counted_as_assig
         assert tally.counts[(guide_id(session, "wangfang"), DAY)]["todos_assigned"] == 1
 
 
+def _at_risk_friend_of_both(db, name: str):
+    """(customer id, 王芳's friendship) of an at-risk customer (only that rule on) who added 王芳 first, then
+    李晓; DAY's run gave 王芳 the win-back to-do."""
+    with db.transaction() as session:
+        run_day(db, DAY - timedelta(days=1))          # seeds the rules
+        only(session, "at_risk")
+        cid = customer(session, name)
+        first = befriend(session, "wangfang", cid, DAY - timedelta(days=200))
+        befriend(session, "lixiao", cid, DAY - timedelta(days=100))
+        buy(session, cid, DAY - timedelta(days=50))
+    run_day(db, DAY)
+    return cid, first
+
+
 def test_a_customer_who_deletes_the_guide_takes_the_touch_to_the_guide_still_caring(db, org):
     """The customer deletes 王芳 and stays 李晓's friend: 王芳's open to-do is withdrawn at the next run, and the
     touch becomes 李晓's to-do."""
     from models.todo import RETRACTED_REASON, TODO_PENDING, TODO_SKIPPED
 
-    with db.transaction() as session:
-        run_day(db, DAY - timedelta(days=1))          # seeds the rules
-        only(session, "at_risk")
-        cid = customer(session, "赵敏")
-        first = befriend(session, "wangfang", cid, DAY - timedelta(days=200))
-        befriend(session, "lixiao", cid, DAY - timedelta(days=100))
-        buy(session, cid, DAY - timedelta(days=50))
-    run_day(db, DAY)
+    cid, first = _at_risk_friend_of_both(db, "赵敏")
     assert [(t.guide_id, t.status) for t in todos(db, customer_id=cid)] == [(first.guide_id, TODO_PENDING)]
     with db.transaction() as session:
         session.get(type(first), first.id).deleted_by_customer_at = at(DAY, 20)
@@ -279,14 +286,7 @@ def test_a_member_who_leaves_hands_her_open_to_dos_to_the_guide_still_caring(db,
     touch)."""
     from models.todo import RETRACTED_REASON, TODO_PENDING, TODO_SKIPPED
 
-    with db.transaction() as session:
-        run_day(db, DAY - timedelta(days=1))
-        only(session, "at_risk")
-        cid = customer(session, "孙丽")
-        first = befriend(session, "wangfang", cid, DAY - timedelta(days=200))
-        befriend(session, "lixiao", cid, DAY - timedelta(days=100))
-        buy(session, cid, DAY - timedelta(days=50))
-    run_day(db, DAY)
+    cid, first = _at_risk_friend_of_both(db, "孙丽")
     with db.transaction() as session:
         session.scalars(select(Guide).where(Guide.userid == "wangfang")).one().active = False
         lixiao = guide_id(session, "lixiao")

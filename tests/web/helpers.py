@@ -1,18 +1,16 @@
 """Helpers for the web tests: a small shop built through the real paths, and signing in."""
 from __future__ import annotations
 
-import json
 import re
-import time
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
 
-from bot.rules.webhook import signed_headers
 from bot.services.accounts import create_hq_user
 from models import Channel, Guide, Store
 from tests.conftest import API_TOKEN
+from tests.purchases.helpers import post_orders
 from tests.spine.helpers import deliver
 
 ORDER_SECRET = "order-secret-for-web-tests"
@@ -38,8 +36,7 @@ def _channel(client, guide: str, campaign: str) -> dict:
 
 
 def _orders(client, orders: list[dict]) -> None:
-    raw = json.dumps({"orders": orders}, ensure_ascii=False).encode()
-    response = client.post("/api/v1/orders", data=raw, headers=signed_headers(ORDER_SECRET, raw, int(time.time())))
+    response = post_orders(client, orders, secret=ORDER_SECRET)
     assert response.status_code in (200, 201), response.get_json()
 
 
