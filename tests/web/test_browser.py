@@ -55,6 +55,13 @@ def test_a_guide_in_wecom_sees_their_customers_and_nothing_else(wecom_phone, web
     assert page.get_by_test_id("tier").inner_text() == "购买过二次"
     screenshot(page, "12-guide-customer-detail")
 
+    form = page.get_by_test_id("birthday-form")   # the guide records the birthday (the ritual follows)
+    form.locator("input[name=birthday]").fill("1988-12-14")
+    form.get_by_role("button", name="保存").click()
+    page.wait_for_load_state()
+    assert "已保存生日。" in page.inner_text("main")
+    assert page.get_by_test_id("birthday-form").locator("input[name=birthday]").input_value() == "1988-12-14"
+
     response = page.goto(f"{web}/guide/customers/{shop.customers['wu']}")  # another store's customer
     assert response.status == 404 and "吴小姐" not in page.content()
     assert "页面不存在" in page.inner_text("main")
