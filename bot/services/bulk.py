@@ -14,9 +14,11 @@ from functools import lru_cache
 from typing import Any, Sequence
 from uuid import UUID
 
-from sqlalchemy import Column, Table, bindparam, func, literal, select, text
+from sqlalchemy import Column, MetaData, Select, Table, bindparam, cast, func, literal, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ClauseElement, Executable
 
 _PG = postgresql.dialect()
 
@@ -34,6 +36,52 @@ def scratch_table(session: Session, table: Table):
     table.create(connection)
     yield table
     table.drop(connection)
+
+
+class _CreateTempTableAs(Executable, ClauseElement):
+    """CREATE TEMPORARY TABLE name AS SELECT ... (PostgreSQL)."""
+
+    inherit_cache = False
+
+    def __init__(self, name: str, query: Select):
+        self.name, self.query = name, query
+
+
+@compiles(_CreateTempTableAs)
+def _create_temp_table_as(element, compiler, **kw) -> str:
+    return f"CREATE TEMPORARY TABLE {element.name} AS {compiler.process(element.query, **kw)}"
+
+
+def _as_columns_of(table: Table, names: list[str], query: Select) -> Select:
+    """The query's columns (in `names` order) named and typed as the table's."""
+    rows = query.subquery("rows")
+    return select(*(cast(column, table.c[name].type).label(name) for name, column in zip(names, rows.c)))
+
+
+def fill_scratch(session: Session, table: Table, names: list[str], query: Select) -> None:
+    """Fill a scratch table (within its scratch_table block) with a query's rows, its columns `names`.
+
+    PostgreSQL builds the table from the query (CREATE TABLE AS), whose scans may then run on parallel workers;
+    an INSERT ... SELECT never uses them. The table is made anew with the columns' names and types, without
+    its keys (for scratch tables that are only read). SQLite inserts the rows."""
+    if not _is_pg(session):
+        session.execute(table.insert().from_select(names, query))
+        return
+    table.drop(session.connection())
+    session.execute(_CreateTempTableAs(table.name, _as_columns_of(table, names, query)))
+
+
+def insert_from_select(session: Session, table: Table, names: list[str], query: Select) -> None:
+    """INSERT INTO table (names) SELECT ...; on PostgreSQL through a temporary table built from the query
+    (see fill_scratch): a heavy query's scans run on parallel workers, and the insert reads its rows."""
+    if not _is_pg(session):
+        session.execute(table.insert().from_select(names, query))
+        return
+    rows = Table(f"{table.name}_rows", MetaData(), *(Column(n, table.c[n].type) for n in names),
+                 prefixes=["TEMPORARY"])
+    with scratch_table(session, rows):
+        fill_scratch(session, rows, names, query)
+        session.execute(table.insert().from_select(names, select(*rows.c)))
 
 
 def analyze(session: Session, table: str) -> None:

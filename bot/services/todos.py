@@ -25,8 +25,8 @@ from sqlalchemy import (JSON, BigInteger, Boolean, Column, ColumnElement, Date, 
 from sqlalchemy.orm import Session
 
 from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, receive_cap
-from bot.services.bulk import (analyze, insert_ignoring_conflicts, insert_rows, insert_updating_on_conflict,
-                               scratch_table, secondary_indexes_rebuilt, update_rows)
+from bot.services.bulk import (analyze, fill_scratch, insert_from_select, insert_ignoring_conflicts, insert_rows,
+                               insert_updating_on_conflict, scratch_table, secondary_indexes_rebuilt, update_rows)
 from bot.services.effect import held_out, record_assignments, with_bucket
 from bot.services.todos_cadences import as_cadence, list_rules
 from bot.services.todos_sql import ALL, Scope, active_friendship, owners, rule_selects, runout_rows, with_constants
@@ -184,7 +184,7 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None, s
             _derive_due(session, rules, on, [ALL])
             withdrawn = _withdraw(session, store_ids, ALL)
             with secondary_indexes_rebuilt(session, CANDIDATES):   # every candidate is new
-                _keep_candidates(session)
+                _keep_candidates(session, every=True)
             # Rebuilt: their statistics are refreshed now (a daily run changes a few percent of them, and
             # autovacuum's ANALYZE follows).
             analyze(session, RUNOUTS.name)
@@ -243,8 +243,7 @@ def refresh_runouts(session: Session, on: date, scope: Scope) -> None:
         stale = stale.where(or_(RUNOUTS.c.purchase_day < on - timedelta(days=REPLENISH_LOOKBACK_DAYS),
                                 *scope.of(RUNOUTS.c.customer_id)))
     session.execute(stale)
-    session.execute(RUNOUTS.insert().from_select(["customer_id", "sku", "purchase_day", "runout"],
-                                                 runout_rows(on, scope)))
+    insert_from_select(session, RUNOUTS, ["customer_id", "sku", "purchase_day", "runout"], runout_rows(on, scope))
 
 
 def _derive_due(session: Session, rules: list, on: date, scopes: list[Scope]) -> None:
@@ -253,15 +252,17 @@ def _derive_due(session: Session, rules: list, on: date, scopes: list[Scope]) ->
                for rank, rule in enumerate(rules) for scope in scopes
                for stmt in rule_selects(as_cadence(rule), on, scope)]
     if selects:
-        session.execute(DUE.insert().from_select(CANDIDATE_COLUMNS, union_all(*selects)))
+        fill_scratch(session, DUE, CANDIDATE_COLUMNS, union_all(*selects))
     analyze(session, DUE.name)
 
 
-def _keep_candidates(session: Session) -> None:
+def _keep_candidates(session: Session, every: bool = False) -> None:
     """Keep the touches in DUE that no to-do has yet (a withdrawn one aside), with the guide caring for the
     customer; a touch of a customer nobody cares for is not kept (a friendship coming back, or made,
-    re-derives the customer's touches)."""
-    care = owners(F, G, select(DUE.c.customer_id))
+    re-derives the customer's touches). `every`: DUE holds every customer's touches (a full run), so the caring
+    guides are read for every customer at once rather than picked out for DUE's."""
+    care = owners(F, G, None if every else select(DUE.c.customer_id),
+                  postgresql=session.get_bind().dialect.name == "postgresql")
     seen = T.alias("t_seen")
     fresh = (select(*(DUE.c[name] for name in CANDIDATE_COLUMNS), care.c.guide_id,
                     -_score(DUE.c.tier == "first", DUE.c.priority))
@@ -433,6 +434,7 @@ def fill_lists(*, session: Session, store_ids: list[int], on: date, tz: str, pol
         placed = select(*(pool.c[name] for name in LIST_COLUMNS), place.label("place")).subquery("placed")
         session.execute(LISTS.insert().from_select(LIST_COLUMNS + ["place"], select(
             *(placed.c[name] for name in LIST_COLUMNS), placed.c.place).where(placed.c.place <= policy.cap_per_guide)))
+        analyze(session, LISTS.name)   # (the relisting and the deletion of the placed candidates join it)
         _relist(session, guide_ids)
         made = _insert_listed(session, on)
         placed_new = select(LISTS.c.customer_id, LISTS.c.rule_id, LISTS.c.anchor).where(LISTS.c.todo_id.is_(None))
