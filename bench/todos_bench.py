@@ -6,7 +6,9 @@ events, SKU usage cycles, the default cadences and a few materials. Then, in a f
 (so its peak RSS is its own), generates consecutive days for every store: day 1 on an empty to-do table
 (a full run: every touch currently in a window is derived, and every guide's list is filled), then the
 daily routine (nobody acts on the lists here, so they stay full; their places free up as windows end).
-Prints each day's time, its ratio to the bare aggregate, and the peak RSS of the generating process.
+Prints each day's time, its ratio to the bare aggregate, and the peak RSS of the generating process; then the
+time of the tidy the job runs once the lists are committed (VACUUM ANALYZE of the tables the run churned: the
+server's autovacuum is off on this machine), apart and with the ratio both ways.
 The bare aggregate is each customer's order count, spend and latest day over every order, run with the
 generation's session settings (the best of three).
 
@@ -217,7 +219,7 @@ def aggregate_seconds(url: str, query: str = AGGREGATE, repeats: int = 3) -> flo
 def generate_in_this_process(url: str, day: str) -> dict:
     """One day's generation for every store (one time zone), timed; with this process's peak RSS."""
     from bot.db import Database
-    from bot.services.todos import Policy, generate, stores_by_timezone
+    from bot.services.todos import Policy, generate, stores_by_timezone, tidy
 
     db = Database(url)
     phases: dict[str, float] = {}
@@ -237,8 +239,10 @@ def generate_in_this_process(url: str, day: str) -> dict:
             outcome = generate(session=session, on=date.fromisoformat(day), store_ids=store_ids, tz=tz,
                                policy=Policy(commit_lag=BENCH_COMMIT_LAG), progress=progress)
     seconds = time.perf_counter() - started
+    tidy(db)   # what the job does next, once the lists are committed (timed apart)
+    tidied = time.perf_counter() - started - seconds
     db.dispose()
-    return {"seconds": seconds, "created": outcome.created, "carried": outcome.carried,
+    return {"seconds": seconds, "tidy_seconds": tidied, "created": outcome.created, "carried": outcome.carried,
             "listed": sum(outcome.listed.values()), "phases": phases,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
@@ -265,7 +269,9 @@ def report(url: str, days: int, start: date = START) -> None:
         label = "day 1 (empty to-do table)" if n == 0 else f"day {n + 1}"
         ratio = result['seconds'] / aggregate
         met = result['seconds'] <= 120 and ratio <= 4 and result['peak_rss_mb'] <= 500
+        with_tidy = (result['seconds'] + result['tidy_seconds']) / aggregate
         print(f"{label} ({(start + timedelta(days=n)).isoformat()}): {result['seconds']:.2f} s  ratio {ratio:.1f}  "
+              f"(then the tidy: {result['tidy_seconds']:.2f} s, ratio with it {with_tidy:.1f})  "
               f"peak RSS {result['peak_rss_mb']:.0f} MB  targets {'met' if met else 'missed'}  "
               f"created {result['created']:,}  "
               f"listed {result['listed']:,}  waiting {result['carried']:,}  phases {result['phases']}", flush=True)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.flows import cards, group_send
 from bot.queues import DEFAULT
-from bot.services.todos import Outcome, Policy, generate, stores_by_timezone
+from bot.services.todos import Outcome, Policy, generate, stores_by_timezone, tidy
 from content_library.storage import storage_for
 from models import Guide, GroupSend, Store, TodoRun
 from tasks.runtime import job_runtime
@@ -54,11 +54,14 @@ def dispatch_daily(now_iso: str | None = None) -> int:
 
 def run_generation(runtime, *, on: date, store_ids: list[int], tz: str, full: bool = False,
                    progress=None) -> Outcome:
-    """Generate a day for stores of one time zone under the corp-wide lock (shared by the job and the CLI)."""
+    """Generate a day for stores of one time zone under the corp-wide lock (shared by the job and the CLI), then
+    tidy the tables the run churned."""
     with runtime.redis.lock(GENERATE_LOCK, timeout=3600, blocking_timeout=900):
         with runtime.db.transaction() as session:
-            return generate(session=session, on=on, store_ids=store_ids, tz=tz,
-                            policy=Policy.from_settings(runtime.settings), full=full, progress=progress)
+            outcome = generate(session=session, on=on, store_ids=store_ids, tz=tz,
+                               policy=Policy.from_settings(runtime.settings), full=full, progress=progress)
+        tidy(runtime.db)
+        return outcome
 
 
 def generate_day(day_iso: str, store_ids: list[int], tz: str) -> dict:

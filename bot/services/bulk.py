@@ -58,17 +58,16 @@ def _as_columns_of(table: Table, names: list[str], query: Select) -> Select:
     return select(*(cast(column, table.c[name].type).label(name) for name, column in zip(names, rows.c)))
 
 
-def fill_scratch(session: Session, table: Table, names: list[str], query: Select) -> None:
+def fill_scratch(session: Session, table: Table, names: list[str], query: Select) -> int:
     """Fill a scratch table (within its scratch_table block) with a query's rows, its columns `names`.
 
     PostgreSQL builds the table from the query (CREATE TABLE AS), whose scans may then run on parallel workers;
     an INSERT ... SELECT never uses them. The table is made anew with the columns' names and types, without
-    its keys (for scratch tables that are only read). SQLite inserts the rows."""
+    its keys (for scratch tables that are only read). SQLite inserts the rows. Return how many."""
     if not _is_pg(session):
-        session.execute(table.insert().from_select(names, query))
-        return
+        return session.execute(table.insert().from_select(names, query)).rowcount
     table.drop(session.connection())
-    session.execute(_CreateTempTableAs(table.name, _as_columns_of(table, names, query)))
+    return session.execute(_CreateTempTableAs(table.name, _as_columns_of(table, names, query))).rowcount
 
 
 def insert_from_select(session: Session, table: Table, names: list[str], query: Select) -> None:
@@ -91,13 +90,29 @@ def analyze(session: Session, table: str) -> None:
         session.execute(text(f"ANALYZE {table}"))
 
 
+def vacuum_analyze(connection, tables: list[Table]) -> None:
+    """PostgreSQL: VACUUM (ANALYZE) each table, on a connection outside a transaction (an autocommit one).
+    Nothing on SQLite."""
+    if connection.dialect.name == "postgresql":
+        for table in tables:
+            connection.exec_driver_sql(f"VACUUM (ANALYZE) {table.name}")
+
+
+def estimated_rows(session: Session, table: Table) -> float:
+    """PostgreSQL's estimate of a table's rows (as of its last ANALYZE or VACUUM; 0 before any, and on SQLite)."""
+    if not _is_pg(session):
+        return 0
+    return max(session.scalar(text("SELECT reltuples FROM pg_class WHERE oid = CAST(:name AS regclass)"),
+                              {"name": table.name}) or 0, 0)
+
+
 @contextmanager
-def secondary_indexes_rebuilt(session: Session, table: Table):
+def secondary_indexes_rebuilt(session: Session, table: Table, when: bool = True):
     """PostgreSQL: the table's secondary indexes are dropped for a block that refills the table, and built
     again after it (one sort per index instead of an entry placed at random per row); a failure inside rolls
     the drop back with the transaction. The transaction holds the table exclusively until it ends: for tables
-    only a serialized job reads. Nothing on SQLite."""
-    if not _is_pg(session):
+    only a serialized job reads. Nothing on SQLite, or when `when` is false."""
+    if not (when and _is_pg(session)):
         yield table
         return
     connection = session.connection()

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import bindparam, select, text
 
 from bot.flows.cards import MAX_SEND_BUTTONS, TASK_ID, build_card, new_task_id
 from bot.rules.cadence import CARD_GROUPS
@@ -12,7 +13,7 @@ from bot.services.todos_cadences import seed_defaults
 from bot.services.todos_commerce import CommerceInput, record_events
 from models import CommerceEvent, Store, Todo, TodoRun
 from tasks.schedule import SCHEDULE
-from tasks.todos import dispatch_daily, due_groups, poll_group_sends
+from tasks.todos import dispatch_daily, due_groups, poll_group_sends, run_generation
 from tests.spine.helpers import deliver
 from tests.todos.helpers import befriend, buy, customer, only, run_day, todos
 from tests.todos.test_web import TODAY, _shop_with_todos
@@ -128,6 +129,33 @@ def test_the_cli_generates_a_day_with_a_progress_bar_and_seeds_once(app, db, org
     later = runner.invoke(args=["todos", "generate", "--date", "2026-03-11", "--store", "SH001"])
     assert later.exit_code == 0 and "1 withdrawn (touch gone)" in later.output, later.output
     assert runner.invoke(args=["todos", "generate", "--store", "NOPE"]).exit_code != 0
+
+
+def test_a_run_tidies_the_tables_it_churned(runtime, db, org):
+    """After a run commits, the to-dos, the kept candidates and the runout days are vacuumed and analyzed, so the
+    next run plans on current statistics even where the server's autovacuum is off (it is, on this machine)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's maintenance (SQLite has none to do)")
+    tables = ("todo", "todo_candidate", "todo_runout")
+    stats = text("SELECT relname, vacuum_count, analyze_count FROM pg_stat_user_tables WHERE relname IN :names"
+                 ).bindparams(bindparam("names", expanding=True))
+
+    def counts():
+        with db.transaction() as session:
+            session.execute(text("SELECT pg_stat_clear_snapshot()"))
+            return {name: (vacuums, analyzes) for name, vacuums, analyzes in session.execute(stats, {"names": tables})}
+
+    with db.transaction() as session:
+        only(session, "first_care")
+        cid = customer(session, "王女士")
+        befriend(session, "wangfang", cid, date(2026, 3, 1))
+        buy(session, cid, date(2026, 3, 9))
+    before = counts()
+    run_generation(runtime, on=date(2026, 3, 10), store_ids=[org["SH001"]], tz="Asia/Shanghai")
+    after = counts()
+    assert set(after) == set(tables)
+    assert all(after[name][0] > before.get(name, (0, 0))[0] and after[name][1] > before.get(name, (0, 0))[1]
+               for name in tables), (before, after)
 
 
 def test_commerce_events_are_stored_once_on_the_stores_day(db, org):
