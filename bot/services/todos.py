@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (JSON, BigInteger, Boolean, Column, ColumnElement, Date, Integer, MetaData, Select, Table,
                         case, delete, exists, false, func, literal, null, or_, select, text, true,
                         tuple_, union_all, update)
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
 from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, receive_cap
@@ -269,9 +270,14 @@ def _keep_candidates(session: Session, every: bool = False) -> None:
     """Keep the touches in DUE that no to-do has yet (a withdrawn one aside), with the guide caring for the
     customer; a touch of a customer nobody cares for is not kept (a friendship coming back, or made,
     re-derives the customer's touches). `every`: DUE holds every customer's touches (a full run), so the caring
-    guides are read for every customer at once rather than picked out for DUE's."""
-    care = owners(F, G, None if every else select(DUE.c.customer_id),
-                  postgresql=session.get_bind().dialect.name == "postgresql")
+    guides are read for every customer at once rather than picked out for DUE's (and the kept ones are none).
+
+    PostgreSQL inserts the rows plainly (an INSERT ... ON CONFLICT costs twice as much a row): the run is the only
+    writer of the kept candidates, so the SELECT leaves out the touches already kept and keeps one row per key
+    (a daily run's two scopes may both yield a touch). SQLite skips the conflicting rows.
+    """
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    care = owners(F, G, None if every else select(DUE.c.customer_id), postgresql=postgresql)
     seen = T.alias("t_seen")
     fresh = (select(*(DUE.c[name] for name in CANDIDATE_COLUMNS), care.c.guide_id,
                     -_score(DUE.c.tier == "first", DUE.c.priority))
@@ -280,8 +286,17 @@ def _keep_candidates(session: Session, every: bool = False) -> None:
                                     seen.c.anchor == DUE.c.anchor, ~withdrawn_by_run(seen)))
              # In key order: the key index fills page by page, not at random (a full run's insert: -30 %).
              .order_by(DUE.c.customer_id, DUE.c.rule_id, DUE.c.anchor))
-    stmt = insert_ignoring_conflicts(session, CANDIDATES, ["customer_id", "rule_id", "anchor"])
-    session.execute(stmt.from_select(CANDIDATE_COLUMNS + ["guide_id", "sort_key"], fresh))
+    names = CANDIDATE_COLUMNS + ["guide_id", "sort_key"]
+    if not postgresql:
+        stmt = insert_ignoring_conflicts(session, CANDIDATES, ["customer_id", "rule_id", "anchor"])
+        session.execute(stmt.from_select(names, fresh))
+        return
+    fresh = fresh.ext(distinct_on(DUE.c.customer_id, DUE.c.rule_id, DUE.c.anchor))
+    if not every:
+        kept = CANDIDATES.alias("kept")
+        fresh = fresh.where(~exists().where(kept.c.customer_id == DUE.c.customer_id, kept.c.rule_id == DUE.c.rule_id,
+                                            kept.c.anchor == DUE.c.anchor))
+    session.execute(CANDIDATES.insert().from_select(names, fresh))
 
 
 def drop_held_out(*, session: Session, percent: int) -> None:
