@@ -123,14 +123,6 @@ def secondary_indexes_rebuilt(session: Session, table: Table, when: bool = True)
         index.create(connection)
 
 
-def insert_updating_on_conflict(session: Session, table: Table, conflict: list[str], names: list[str], *, where):
-    """An INSERT that, on the unique key `conflict`, sets the columns `names` from the proposed row where the
-    existing row meets `where` (a condition on `table`'s columns), and skips the row otherwise."""
-    builder = postgresql.insert if _is_pg(session) else sqlite.insert
-    stmt = builder(table)
-    return stmt.on_conflict_do_update(index_elements=conflict, set_={n: stmt.excluded[n] for n in names}, where=where)
-
-
 def insert_ignoring_conflicts(session: Session, table: Table, conflict: list[str]):
     """An INSERT that skips rows conflicting on the unique key `conflict` (execute it with a list of rows)."""
     builder = postgresql.insert if _is_pg(session) else sqlite.insert

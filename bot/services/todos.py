@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, receive_cap
 from bot.services.bulk import (analyze, estimated_rows, fill_scratch, insert_from_select, insert_ignoring_conflicts,
-                               insert_rows, insert_updating_on_conflict, scratch_table, secondary_indexes_rebuilt,
+                               insert_rows, scratch_table, secondary_indexes_rebuilt,
                                update_rows, vacuum_analyze)
 from bot.services.effect import held_out, record_assignments, with_bucket
 from bot.services.todos_cadences import as_cadence, list_rules
@@ -481,22 +481,28 @@ def _relist(session: Session, guide_ids: list[int]) -> int:
 
 
 def _insert_listed(session: Session, on: date) -> int:
-    """The candidates that made a list become listed to-dos (the texts are rendered on first use)."""
+    """The candidates that made a list become listed to-dos (the texts are rendered on first use). A touch the
+    run once withdrew that holds again (a refund undid the purchase) revives its to-do; the others are inserted
+    plainly (the run is the only writer of new to-dos; an INSERT ... ON CONFLICT costs more a row)."""
     now = utcnow()
+    placed = (LISTS.c.todo_id.is_(None),)
+    same = (T.c.customer_id == LISTS.c.customer_id, T.c.rule_id == LISTS.c.rule_id, T.c.anchor == LISTS.c.anchor,
+            T.c.guide_id == LISTS.c.guide_id)
+    revived = session.execute(update(Todo).where(*placed, *same, withdrawn_by_run(T)).values(
+        expires_on=LISTS.c.expires_on, priority=LISTS.c.priority, first_purchase=LISTS.c.first_purchase,
+        generated_on=on, due_on=on, listed=True, status=TODO_PENDING, skip_reason=None, text=None,
+        template_index=None, material_ids=[], links=[], created_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)).rowcount
     columns = ["store_id", "guide_id", "customer_id", "rule_id", "anchor", "expires_on", "priority", "first_purchase",
                "generated_on", "due_on", "listed", "status", "material_ids", "links", "created_at", "updated_at"]
     rows = (select(G.c.store_id, LISTS.c.guide_id, LISTS.c.customer_id, LISTS.c.rule_id, LISTS.c.anchor,
                    LISTS.c.expires_on, LISTS.c.priority, LISTS.c.first_purchase, literal(on), literal(on),
                    literal(True), literal(TODO_PENDING), literal([], JSON), literal([], JSON),
                    literal(now, UTCDateTime), literal(now, UTCDateTime))
-            .select_from(LISTS.join(G, G.c.id == LISTS.c.guide_id)).where(LISTS.c.todo_id.is_(None))
+            .select_from(LISTS.join(G, G.c.id == LISTS.c.guide_id)).where(*placed, ~exists().where(*same))
             .order_by(LISTS.c.guide_id, LISTS.c.place))   # ids in list order (the last tie-break of a list)
-    # A touch the run once withdrew that holds again (a refund undid the purchase) revives its to-do.
-    revived = ["expires_on", "priority", "first_purchase", "generated_on", "due_on", "listed", "status",
-               "skip_reason", "text", "template_index", "material_ids", "links", "created_at", "updated_at"]
-    stmt = insert_updating_on_conflict(session, T, ["customer_id", "rule_id", "anchor", "guide_id"], revived,
-                                       where=withdrawn_by_run(T))
-    return session.execute(stmt.from_select(columns, rows).execution_options(preserve_rowcount=True)).rowcount
+    made = session.execute(T.insert().from_select(columns, rows).execution_options(preserve_rowcount=True)).rowcount
+    return revived + made
 
 
 def pending_counts(*, session: Session, store_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
