@@ -41,17 +41,21 @@ class Todo(Base):
                         name="status_known"),
         # `listed`, `text` and the materials are in no index, and pages keep room (fillfactor), so the daily
         # relisting and rendering update rows in place (PostgreSQL's HOT updates) without index writes.
-        Index("ix_todo_guide_id_status", "guide_id", "status"),
-        Index("ix_todo_status_expires_on", "status", "expires_on"),
+        # A guide's to-dos by status; within the pending ones, the most urgent (the daily cap) come first: the
+        # daily relisting reads the top of a guide's pending entries, not every row (`listed` stays out of
+        # every index, see above). One index for both: each costs the day's insert and expiry a write a row.
+        Index("ix_todo_guide_status_order", "guide_id", "status", "first_purchase", "priority"),
+        # The open to-dos by the end of their window (the daily expiry); an expired one leaves the index.
+        Index("ix_todo_open_expires_on", "expires_on", postgresql_where=text("status IN ('pending', 'snoozed')"),
+              sqlite_where=text("status IN ('pending', 'snoozed')")),
         Index("ix_todo_generated_on", "generated_on"),
         Index("ix_todo_sent_at", "sent_at", postgresql_where=text("sent_at IS NOT NULL"),
               sqlite_where=text("sent_at IS NOT NULL")),
         Index("ix_todo_group_send_id", "group_send_id", postgresql_where=text("group_send_id IS NOT NULL"),
               sqlite_where=text("group_send_id IS NOT NULL")),
-        # Each guide's most urgent pending to-dos (the daily cap) are the first entries of this index: the
-        # daily relisting reads a guide's top, not every row (`listed` stays out of every index, see above).
-        Index("ix_todo_pending_order", "guide_id", "first_purchase", "priority",
-              postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'")),
+        # WeCom refused a send for the customer's receive limit (the run skips those customers this period).
+        Index("ix_todo_failure_reason", "failure_reason", "updated_at",
+              postgresql_where=text("failure_reason IS NOT NULL"), sqlite_where=text("failure_reason IS NOT NULL")),
         {"postgresql_with": {"fillfactor": 70}},
     )
 
