@@ -99,8 +99,8 @@ class TodoCandidate(Base):
     customers whose data changed; the candidates that make their guide's list become to-dos (or are held out)
     and leave the table, the others (behind a full list, the customer got another touch today, was contacted
     lately, is at the receive cap) wait for the next run until their window ends. A touch no active guide
-    cares for is not kept. The table is derived state: a full run (the first, or after HQ edits a rule)
-    rebuilds it from the rules.
+    cares for is not kept. The table is derived state: a full run (the first, or after a crash) rebuilds it
+    from the rules; a run after HQ edits a rule re-derives that rule's touches.
     """
 
     __tablename__ = "todo_candidate"
@@ -139,12 +139,14 @@ class TodoRunout(Base):
 class TodoDerived(Base):
     """One row while the derived state (todo_candidate, todo_runout) is whole: written by a full run. Like
     them it is unlogged on PostgreSQL, so a crash, which empties them, empties it too, and the next daily
-    run is a full one."""
+    run is a full one. `basis`: the rules and usage cycles the kept touches follow
+    (bot.rules.cadence.derivation), so a run after HQ's edits re-derives only the edited rules' touches."""
 
     __tablename__ = "todo_derived"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)   # always 1
     rebuilt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    basis: Mapped[dict | None] = mapped_column(JSON)
 
 
 class TodoRun(Base):

@@ -25,7 +25,7 @@ from sqlalchemy import (JSON, BigInteger, Boolean, Column, ColumnElement, Date, 
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
-from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, receive_cap
+from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, derivation, derivation_edits, receive_cap
 from bot.services.bulk import (analyze, estimated_rows, fill_scratch, insert_from_select, insert_ignoring_conflicts,
                                insert_rows, scratch_table, secondary_indexes_rebuilt,
                                update_rows, vacuum_analyze)
@@ -150,12 +150,6 @@ def previous_run(*, session: Session, store_ids: list[int], on: date) -> Previou
     return Previous(day, started)
 
 
-def _rules_changed(session: Session, since: datetime) -> bool:
-    """HQ edited a rule or a usage cycle: the kept candidates no longer follow the rules."""
-    return bool(session.scalar(select(or_(exists().where(CadenceRule.updated_at >= since),
-                                          exists().where(ReplenishCycle.updated_at >= since)))))
-
-
 def _changed_since(since: datetime) -> Select:
     """(customer_id, bought) of the customers whose purchases (bought), birthday, carts or friendships changed
     since `since`, and of the friends of a member who changed since (left, or came back: their caring guide
@@ -172,21 +166,30 @@ def _changed_since(since: datetime) -> Select:
         .group_by(changes.c.customer_id)
 
 
+def _basis(session: Session, rules: list[CadenceRule]) -> dict:
+    """What the kept touches follow now: the enabled rules in the run's order, and the usage cycles."""
+    cycles = dict(session.execute(select(ReplenishCycle.sku, ReplenishCycle.cycle_days)).all())
+    return derivation([(rule.id, as_cadence(rule)) for rule in rules], cycles)
+
+
 def stage_candidates(*, session: Session, on: date, previous: Previous | None, store_ids: list[int],
                      commit_lag: timedelta = timedelta(hours=1)) -> int:
     """Bring the kept candidates up to `on`; return how many open to-dos of these stores were withdrawn.
 
-    Incremental (a previous run, no rule edited since, the derived state whole): drop the candidates whose
-    window ended, re-derive the touches of the customers that changed since that run started, and add the
-    touches whose window opened after its day. Full otherwise: every touch due on `on`. Touches with a to-do
-    are never kept, nor touches of a customer no active guide cares for. An open to-do of these stores whose
-    touch no longer holds (among the customers re-derived) is withdrawn: skipped, RETRACTED_REASON; one whose
-    touch holds takes the touch's current window and priority.
+    Incremental (a previous run, the derived state whole): drop the candidates whose window ended, re-derive
+    the touches of the customers that changed since that run started and every touch of the rules HQ edited
+    since (their window, priority, tiers or offsets; enabled or disabled: the basis recorded with the derived
+    state tells), and add the touches whose window opened after its day. A usage cycle set, changed or
+    dropped re-derives every runout day and the replenishment rules' touches. Full otherwise: every touch due
+    on `on`. Touches with a to-do are never kept, nor touches of a customer no active guide cares for. An open
+    to-do of these stores whose touch no longer holds (among the customers and rules re-derived) is withdrawn:
+    skipped, RETRACTED_REASON; one whose touch holds takes the touch's current window and priority.
     """
     rules = sorted(list_rules(session=session, enabled_only=True), key=lambda r: (-r.priority, r.code))
-    whole = session.get(TodoDerived, 1) is not None   # gone after a crash (PostgreSQL: unlogged, as they are)
+    basis = _basis(session, rules)
+    mark = session.get(TodoDerived, 1)   # gone after a crash (PostgreSQL: unlogged, as the derived state is)
     with scratch_table(session, DUE):
-        if previous is None or not whole or _rules_changed(session, previous.started_at - commit_lag):
+        if previous is None or mark is None or mark.basis is None:
             session.execute(delete(CANDIDATES))
             refresh_runouts(session, on, ALL)
             _derive_due(session, rules, on, [ALL])
@@ -197,10 +200,17 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None, s
             # changes a part of them, the tidy that follows the run refreshes them).
             analyze(session, RUNOUTS.name)
             analyze(session, CANDIDATES.name)
-            session.merge(TodoDerived(id=1, rebuilt_at=utcnow()))
+            session.merge(TodoDerived(id=1, rebuilt_at=utcnow(), basis=basis))
             session.flush()
             return withdrawn
-        session.execute(delete(CANDIDATES).where(CANDIDATES.c.expires_on < on))
+        edits = derivation_edits(mark.basis, basis)
+        edited = set(edits.rules) | ({rule.id for rule in rules if rule.trigger == "replenish_due"}
+                                     if edits.cycles else set())
+        session.execute(delete(CANDIDATES).where(or_(CANDIDATES.c.expires_on < on,
+                                                     CANDIDATES.c.rule_id.in_(sorted(edited)))))
+        if edits.reranked:   # another rule came before or after theirs: the tie-break order moved
+            session.execute(update(CANDIDATES).where(CANDIDATES.c.rule_id.in_(sorted(edits.reranked)))
+                            .values(rank=case(edits.reranked, value=CANDIDATES.c.rule_id)))
         with scratch_table(session, CHANGED), scratch_table(session, CHANGED_PURCHASES):
             session.execute(CHANGED.insert().from_select(["customer_id", "bought"],
                                                          _changed_since(previous.started_at - commit_lag)))
@@ -211,13 +221,17 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None, s
             analyze(session, CHANGED_PURCHASES.name)
             changed = Scope(customers=select(CHANGED.c.customer_id), purchases=CHANGED_PURCHASES)
             session.execute(delete(CANDIDATES).where(*changed.of(CANDIDATES.c.customer_id)))
-            refresh_runouts(session, on, Scope(customers=select(CHANGED.c.customer_id).where(CHANGED.c.bought)))
-            due = _derive_due(session, rules, on, [changed, Scope(opened_after=previous.day)])
-            withdrawn = _withdraw(session, store_ids, changed)
+            refresh_runouts(session, on, ALL if edits.cycles else Scope(
+                customers=select(CHANGED.c.customer_id).where(CHANGED.c.bought)))
+            due = _derive_due(session, rules, on, [changed, Scope(opened_after=previous.day)], every_of=edited)
+            withdrawn = _withdraw(session, store_ids, changed, rule_ids=edited)
             with secondary_indexes_rebuilt(session, CANDIDATES, when=due >= REBUILD_SHARE * estimated_rows(
                     session, CANDIDATES)):
                 _keep_candidates(session)
-            return withdrawn
+        if mark.basis != basis:
+            mark.basis = basis
+            session.flush()
+        return withdrawn
 
 
 def withdrawn_by_run(todo) -> ColumnElement:
@@ -225,13 +239,17 @@ def withdrawn_by_run(todo) -> ColumnElement:
     return (todo.c.status == TODO_SKIPPED) & (func.coalesce(todo.c.skip_reason, "") == RETRACTED_REASON)
 
 
-def _withdraw(session: Session, store_ids: list[int], scope: Scope) -> int:
-    """Bring the open to-dos of these stores and of the scope's customers in line with the touches due today
-    (DUE holds every touch of those customers due today): one whose touch holds takes its current window and
+def _withdraw(session: Session, store_ids: list[int], scope: Scope, rule_ids: set[int] = frozenset()) -> int:
+    """Bring the open to-dos of these stores, of the scope's customers and of these rules, in line with the
+    touches due today (DUE holds every touch of those customers and rules due today): one whose touch holds
+    takes its current window and
     priority (HQ may have edited the rule); one whose touch is gone, whose customer is no longer the guide's
     friend, or whose guide left, is skipped with RETRACTED_REASON, off the lists (the touch may then go to
     another caring guide). Return how many were withdrawn."""
-    open_ = (T.c.store_id.in_(store_ids), T.c.status.in_(OPEN_STATUSES), *scope.of(T.c.customer_id))
+    whose = scope.of(T.c.customer_id)
+    if whose and rule_ids:
+        whose = [or_(*whose, T.c.rule_id.in_(sorted(rule_ids)))]
+    open_ = (T.c.store_id.in_(store_ids), T.c.status.in_(OPEN_STATUSES), *whose)
     same = (DUE.c.customer_id == T.c.customer_id, DUE.c.rule_id == T.c.rule_id, DUE.c.anchor == T.c.anchor)
     session.execute(update(Todo).where(*open_, *same, or_(DUE.c.expires_on != T.c.expires_on,
                                                           DUE.c.priority != T.c.priority))
@@ -256,10 +274,12 @@ def refresh_runouts(session: Session, on: date, scope: Scope) -> None:
     insert_from_select(session, RUNOUTS, ["customer_id", "sku", "purchase_day", "runout"], runout_rows(on, scope))
 
 
-def _derive_due(session: Session, rules: list, on: date, scopes: list[Scope]) -> int:
-    """Put the rules' touches due on `on` within these scopes in DUE; return how many."""
+def _derive_due(session: Session, rules: list, on: date, scopes: list[Scope],
+                every_of: set[int] = frozenset()) -> int:
+    """Put the rules' touches due on `on` within these scopes in DUE (all of them for the rules `every_of`);
+    return how many."""
     selects = [with_bucket(with_constants(stmt, rule.id, rank, rule.priority), rule.code)
-               for rank, rule in enumerate(rules) for scope in scopes
+               for rank, rule in enumerate(rules) for scope in ([ALL] if rule.id in every_of else scopes)
                for stmt in rule_selects(as_cadence(rule), on, scope)]
     due = fill_scratch(session, DUE, CANDIDATE_COLUMNS, union_all(*selects)) if selects else 0
     analyze(session, DUE.name)

@@ -6,8 +6,11 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from dataclasses import replace
+
 from bot.rules.cadence import (Cadence, CustomerFacts, Relation, birthday_in, birthday_matches, cadence_problems,
-                               due, due_rules, owner_of, pick_for_day, receive_cap, template_index)
+                               derivation, derivation_edits, due, due_rules, owner_of, pick_for_day, receive_cap,
+                               template_index)
 from bot.services.todos_cadences import as_cadence
 from bot.services.todos_defaults import DEFAULT_RULES
 from models import CadenceRule
@@ -193,3 +196,26 @@ def test_the_caring_guide_is_the_earliest_live_friendship():
     readded = Relation(1, 10, True, t(1), t(9), deleted_by_guide_at=t(3))
     assert owner_of([readded, later]).guide_id == 10
     assert owner_of([]) is None
+
+
+def test_only_the_edits_that_move_touches_re_derive_a_rule():
+    care, gift, risk = rule("first_care"), rule("first_month_gift"), rule("at_risk")
+    cycles = {"SKU-MASK": 12}
+    before = derivation([(1, care), (2, gift), (3, risk)], cycles)
+    same = derivation_edits(before, before)
+    assert (same.rules, same.reranked, same.cycles) == (frozenset(), {}, False)
+    # A window: that rule alone. The offsets in another order, or repeated: nothing.
+    widened = derivation_edits(before, derivation([(1, care), (2, gift), (3, replace(risk, window_end=80))], cycles))
+    assert (widened.rules, widened.reranked) == ({3}, {})
+    shuffled = replace(care, offsets=tuple(reversed(care.offsets)) * 2)
+    assert derivation_edits(before, derivation([(1, shuffled), (2, gift), (3, risk)], cycles)).rules == set()
+    # Disabled: that rule's touches go, and the rules after it move up one rank.
+    off = derivation_edits(before, derivation([(1, care), (2, replace(gift, enabled=False)), (3, risk)], cycles))
+    assert (off.rules, off.reranked) == ({2}, {3: 1})
+    # A priority (the run orders the rules by it): that rule's touches, and the new ranks of the others.
+    raised = derivation_edits(before, derivation([(3, replace(risk, priority=99)), (1, care), (2, gift)], cycles))
+    assert (raised.rules, raised.reranked) == ({3}, {1: 1, 2: 2})
+    # A usage cycle changed or dropped; a basis recorded before cycles were.
+    assert derivation_edits(before, derivation([(1, care), (2, gift), (3, risk)], {"SKU-MASK": 9})).cycles
+    assert derivation_edits(before, derivation([(1, care), (2, gift), (3, risk)], {})).cycles
+    assert derivation_edits({"rules": before["rules"]}, before).cycles

@@ -3,7 +3,7 @@ full rerun of the same day (rolled back) creates nothing more and keeps exactly 
 
 Between days the population changes the ways the product sees: new orders and refunds (through the tier
 service), carts, a birthday filled in, a customer who deleted the guide coming back, a member leaving and
-coming back, HQ editing a rule.
+coming back, HQ editing rules and usage cycles (a run re-derives the edited rules' touches, not all).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, text
 
 from bot.services import tiers
 from bot.services.todos import Policy, generate, previous_run
-from bot.services.todos_cadences import save_cycle, seed_defaults
+from bot.services.todos_cadences import delete_cycle, save_cycle, seed_defaults
 from models import (CadenceRule, Customer, Friendship, Guide, Order, Todo, TodoCandidate, TodoDerived,
                     TodoRunout)
 from tests.todos.helpers import at, befriend, buy, cart, customer, store_id
@@ -83,15 +83,38 @@ def _business(db, rng: random.Random, ids: list[int], day: date) -> None:
             back.added_at = at(yesterday, 12)   # the customer added the guide again
         if day.day % 7 in (2, 5):   # a member leaves (her customers' touches wait for nobody) and comes back
             session.scalars(select(Guide).where(Guide.userid == "lixiao")).one().active = day.day % 7 == 5
-        if day == START + timedelta(days=9):
-            rule = session.scalars(select(CadenceRule).where(CadenceRule.code == "at_risk")).one()
-            rule.window_end_days -= 10
+        _hq_edits(session, day)
+
+
+def _rule(session, code: str) -> CadenceRule:
+    return session.scalars(select(CadenceRule).where(CadenceRule.code == code)).one()
+
+
+def _hq_edits(session, day: date) -> None:
+    """HQ's edits over the month: a window, the copy alone, a rule off and on again, a priority (the rules'
+    order moves), a usage cycle changed, dropped and set again."""
+    n = (day - START).days
+    if n == 9:
+        _rule(session, "at_risk").window_end_days -= 10
+    elif n == 11:
+        _rule(session, "first_care").templates = ["{salutation}，新品到店，欢迎来试穿～"]
+    elif n in (13, 16):
+        _rule(session, "repeat_perks").enabled = n == 16
+    elif n == 18:
+        _rule(session, "first_recommend").priority = 95
+    elif n == 20:
+        save_cycle(session=session, sku="SKU-MASK", cycle_days=9, name="面膜")
+    elif n == 22:
+        delete_cycle(session=session, sku="SKU-MASK")
+    elif n == 23:
+        save_cycle(session=session, sku="SKU-MASK", cycle_days=12, name="面膜")
 
 
 def test_each_incremental_day_equals_a_full_run_of_that_day(db, org):
     rng = random.Random(20261129)
     ids = _population(db, rng)
     incremental_days = withdrawn = 0
+    rebuilds = set()
     for n in range(24):
         day = START + timedelta(days=n)
         if n:
@@ -100,6 +123,7 @@ def test_each_incremental_day_equals_a_full_run_of_that_day(db, org):
             incremental_days += previous_run(session=session, store_ids=_stores(session), on=day) is not None
             withdrawn += generate(session=session, on=day, store_ids=_stores(session), tz="Asia/Shanghai",
                                   policy=POLICY).withdrawn
+            rebuilds.add(session.get(TodoDerived, 1).rebuilt_at)
         with db.transaction() as session:
             kept = _snapshot(session)
             # A rerun of the day re-derives the touches opened since the day before, which are kept already.
@@ -110,6 +134,7 @@ def test_each_incremental_day_equals_a_full_run_of_that_day(db, org):
             assert (rerun.created, rerun.withdrawn, _snapshot(session)) == (0, 0, kept), day
             session.rollback()
     assert incremental_days == 23 and withdrawn > 0   # customers bought again, carted again: touches gone
+    assert len(rebuilds) == 1   # only the first run was a full one: HQ's edits re-derived the edited rules
     with db.transaction() as session:
         candidates, made, runouts = _snapshot(session)
     assert len(made) > 60 and candidates and runouts   # the world is busy: many to-dos, and touches still waiting
