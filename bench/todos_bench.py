@@ -97,14 +97,16 @@ def load_sql(customers: int, orders: int, guides: int, carts: int, start: date =
             SELECT id, 1, 'SKU' || (id % 200), ({categories})[1 + (id % 200) % 10] || (id % 200),
                    ({categories})[1 + (id % 200) % 10], 1 + (id % 3 = 0)::int, amount / (1 + (id % 3 = 0)::int)
             FROM purchase_order""",
-        """INSERT INTO purchase_day (customer_id, day, order_count, amount, first_paid_at)
-           SELECT customer_id, purchase_day, count(*), sum(amount - refunded_amount), min(paid_at)
-           FROM purchase_order WHERE status <> 'refunded' GROUP BY customer_id, purchase_day""",
+        """INSERT INTO purchase_day (customer_id, day, order_count, amount, first_paid_at, item_count)
+           SELECT o.customer_id, o.purchase_day, count(*), sum(o.amount - o.refunded_amount), min(o.paid_at),
+                  sum(i.quantity)
+           FROM purchase_order o JOIN order_item i ON i.order_id = o.id   -- one line an order
+           WHERE o.status <> 'refunded' GROUP BY o.customer_id, o.purchase_day""",
         f"""INSERT INTO customer_purchase (customer_id, purchase_count, order_count, lifetime_amount, first_purchase_at,
-                                          last_purchase_at, first_purchase_day, last_purchase_day, tier,
-                                          tag_sync_version, tag_synced_version, updated_at)
+                                          last_purchase_at, first_purchase_day, last_purchase_day,
+                                          last_purchase_items, tier, tag_sync_version, tag_synced_version, updated_at)
            SELECT customer_id, count(*), sum(order_count), sum(amount), min(first_paid_at), max(first_paid_at),
-                  min(day), max(day),
+                  min(day), max(day), (array_agg(item_count ORDER BY day DESC))[1],
                   CASE count(*) WHEN 1 THEN 'first' WHEN 2 THEN 'second' ELSE 'third_plus' END, 0, 0, {HISTORY}
            FROM purchase_day GROUP BY customer_id""",
         f"""INSERT INTO commerce_event (event_id, kind, customer_id, sku, occurred_at, occurred_on, payload, created_at)

@@ -95,6 +95,7 @@ class PurchaseDay(Base):
     order_count: Mapped[int] = mapped_column(Integer)
     amount: Mapped[int] = mapped_column(BigInteger)
     first_paid_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    item_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")   # the orders' items
 
 
 class CustomerPurchase(Base):
@@ -110,6 +111,8 @@ class CustomerPurchase(Base):
     last_purchase_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_purchase_day: Mapped[date | None] = mapped_column(Date, index=True)   # indexed for the daily
     last_purchase_day: Mapped[date | None] = mapped_column(Date, index=True)    # to-dos' windows (issue 6)
+    # Items bought on the last purchase day: 1 for a single-item buyer (the outfit suggestion's trigger).
+    last_purchase_items: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     tier: Mapped[str] = mapped_column(String(16), default=TIER_NONE)
     tag_sync_version: Mapped[int] = mapped_column(Integer, default=0)
     tag_sync_status: Mapped[str | None] = mapped_column(String(16), index=True)

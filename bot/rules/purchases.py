@@ -72,6 +72,7 @@ class CountedOrder:
     day: date
     paid_at: datetime
     amount: int  # net of refunds, fen
+    items: int = 0  # the order's items (sum of the lines' quantities)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class DayPurchase:
     order_count: int
     amount: int
     first_paid_at: datetime
+    items: int = 0
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class PurchaseSummary:
     last_purchase_at: datetime | None
     first_purchase_day: date | None
     last_purchase_day: date | None
+    last_purchase_items: int = 0   # items bought on the last purchase day (a single-item buyer: 1)
 
     @property
     def tier(self) -> str:
@@ -108,7 +111,7 @@ def merge_days(orders: Iterable[CountedOrder]) -> list[DayPurchase]:
         by_day.setdefault(order.day, []).append(order)
     return [
         DayPurchase(day=day, order_count=len(group), amount=sum(o.amount for o in group),
-                    first_paid_at=min(o.paid_at for o in group))
+                    first_paid_at=min(o.paid_at for o in group), items=sum(o.items for o in group))
         for day, group in sorted(by_day.items())
     ]
 
@@ -121,7 +124,7 @@ def summarize(days: list[DayPurchase]) -> PurchaseSummary:
         purchase_count=len(days), order_count=sum(d.order_count for d in days),
         lifetime_amount=sum(d.amount for d in days),
         first_purchase_at=days[0].first_paid_at, last_purchase_at=days[-1].first_paid_at,
-        first_purchase_day=days[0].day, last_purchase_day=days[-1].day,
+        first_purchase_day=days[0].day, last_purchase_day=days[-1].day, last_purchase_items=days[-1].items,
     )
 
 

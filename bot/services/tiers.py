@@ -11,14 +11,14 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Iterable
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.rules.metrics import QuadrantThresholds, customer_repurchase_cycle, quadrant
 from bot.rules.purchases import (STATUS_REFUNDED, TIER_NONE, CountedOrder, DayPurchase, counts_as_purchase,
                                  merge_days, net_amount, summarize)
 from bot.services.bulk import among, insert_rows, update_rows
-from models import CustomerPurchase, Order, PurchaseDay, utcnow
+from models import CustomerPurchase, Order, OrderItem, PurchaseDay, utcnow
 from models.order import TAG_SYNC_PENDING
 
 SUMMARY = CustomerPurchase.__table__
@@ -54,17 +54,20 @@ def _lock(session: Session, ids: list[int]) -> dict[int, tuple[str, str | None, 
 
 def _merged_days(session: Session, customer_ids: list[int], days: list[date] | None) -> list[dict]:
     """purchase_day rows: the customers' counted orders merged per store-local day (optionally only these days)."""
+    items = (select(func.coalesce(func.sum(OrderItem.quantity), 0)).where(OrderItem.order_id == Order.id)
+             .scalar_subquery())
     query = (select(Order.customer_id, Order.purchase_day, Order.paid_at, Order.amount, Order.refunded_amount,
-                    Order.status).where(among(session, Order.customer_id, customer_ids)))
+                    Order.status, items.label("items")).where(among(session, Order.customer_id, customer_ids)))
     if days is not None:
         query = query.where(among(session, Order.purchase_day, days))
     counted: dict[int, list[CountedOrder]] = defaultdict(list)
     for r in session.execute(query):
         if counts_as_purchase(r.status, r.amount, r.refunded_amount):
-            counted[r.customer_id].append(CountedOrder(r.purchase_day, r.paid_at, net_amount(r.amount,
-                                                                                              r.refunded_amount)))
+            counted[r.customer_id].append(CountedOrder(r.purchase_day, r.paid_at,
+                                                       net_amount(r.amount, r.refunded_amount), r.items))
     return [{"customer_id": cid, "day": d.day, "order_count": d.order_count, "amount": d.amount,
-             "first_paid_at": d.first_paid_at} for cid, orders in counted.items() for d in merge_days(orders)]
+             "first_paid_at": d.first_paid_at, "item_count": d.items}
+            for cid, orders in counted.items() for d in merge_days(orders)]
 
 
 def _refresh_days(session: Session, ids: list[int], touched: set[tuple[int, date]] | None) -> None:
@@ -76,19 +79,20 @@ def _refresh_days(session: Session, ids: list[int], touched: set[tuple[int, date
     rows = [r for r in _merged_days(session, sorted({c for c, _ in touched}), sorted({d for _, d in touched}))
             if (r["customer_id"], r["day"]) in touched]
     insert_rows(session, DAYS, rows, conflict=["customer_id", "day"],
-                update=["order_count", "amount", "first_paid_at"])
+                update=["order_count", "amount", "first_paid_at", "item_count"])
     for customer_id, day in touched - {(r["customer_id"], r["day"]) for r in rows}:  # refunded away: rare
         session.execute(delete(DAYS).where(DAYS.c.customer_id == customer_id, DAYS.c.day == day))
 
 
 def _day_purchases(session: Session, ids: list[int]) -> dict[int, list[DayPurchase]]:
     rows = session.execute(
-        select(DAYS.c.customer_id, DAYS.c.day, DAYS.c.order_count, DAYS.c.amount, DAYS.c.first_paid_at)
+        select(DAYS.c.customer_id, DAYS.c.day, DAYS.c.order_count, DAYS.c.amount, DAYS.c.first_paid_at,
+               DAYS.c.item_count)
         .where(among(session, DAYS.c.customer_id, ids)).order_by(DAYS.c.customer_id, DAYS.c.day)
     )
     out: dict[int, list[DayPurchase]] = defaultdict(list)
-    for customer_id, day, count, amount, first_paid_at in rows:
-        out[customer_id].append(DayPurchase(day, count, amount, first_paid_at))
+    for customer_id, day, count, amount, first_paid_at, items in rows:
+        out[customer_id].append(DayPurchase(day, count, amount, first_paid_at, items))
     return out
 
 
@@ -116,7 +120,8 @@ def recompute(*, session: Session, customer_ids: Iterable[int],
             "customer_id": cid, "purchase_count": s.purchase_count, "order_count": s.order_count,
             "lifetime_amount": s.lifetime_amount, "first_purchase_at": s.first_purchase_at,
             "last_purchase_at": s.last_purchase_at, "first_purchase_day": s.first_purchase_day,
-            "last_purchase_day": s.last_purchase_day, "tier": s.tier, "tag_sync_status": status,
+            "last_purchase_day": s.last_purchase_day, "last_purchase_items": s.last_purchase_items,
+            "tier": s.tier, "tag_sync_status": status,
             "tag_sync_version": version, "updated_at": now,
         })
     update_rows(session, SUMMARY, "customer_id", rows)

@@ -120,7 +120,7 @@ def _scratch(name: str, *columns: Column, key: str | None = None) -> Table:
 DUE = _scratch("todo_due", *(CANDIDATES.c[name] for name in CANDIDATE_COLUMNS))
 # The changed customers' purchase summaries (the columns the rules read), copied once for the changed scope.
 CHANGED_PURCHASES = _scratch("todo_changed_purchases", P.c.customer_id, P.c.first_purchase_day, P.c.last_purchase_day,
-                             P.c.tier, key="customer_id")
+                             P.c.last_purchase_items, P.c.tier, key="customer_id")
 
 
 # A day whose due touches number this share of the kept candidates or more (a month's first day opens the

@@ -99,15 +99,6 @@ def _purchase_ref(rule: Cadence, p: Table):
     return p.c.first_purchase_day if rule.trigger == "first_purchase" else p.c.last_purchase_day
 
 
-def _items_per_day(earliest: date, latest: date, scope: Scope):
-    """(customer_id, purchase_day, items) of the scope's counted orders of days in a range (a subquery)."""
-    return (select(O.c.customer_id, O.c.purchase_day, func.sum(I.c.quantity).label("item_count"))
-            .select_from(O.join(I, I.c.order_id == O.c.id))
-            .where(O.c.purchase_day.between(_day(earliest), _day(latest)), O.c.customer_id.is_not(None), counted(),
-                   *scope.of(O.c.customer_id))
-            .group_by(O.c.customer_id, O.c.purchase_day).subquery("items_per_day"))
-
-
 def purchase_selects(rule: Cadence, on: date, scope: Scope = ALL) -> list[Select]:
     """Touches anchored on a purchase day (lifecycle, custom revisits, single-item buyers)."""
     p = scope.purchase_table
@@ -122,9 +113,7 @@ def purchase_selects(rule: Cadence, on: date, scope: Scope = ALL) -> list[Select
             .where(ref.between(_day(earliest), _day(latest)), *_tier_filter(rule, p.c.tier),
                    *([] if scope.purchases is not None else scope.of(p.c.customer_id)))
         if rule.trigger == "single_item":   # the last purchase day's counted orders hold one item in all
-            days = _items_per_day(earliest, latest, scope)
-            stmt = stmt.join(days, (days.c.customer_id == p.c.customer_id)
-                             & (days.c.purchase_day == p.c.last_purchase_day)).where(days.c.item_count == 1)
+            stmt = stmt.where(p.c.last_purchase_items == 1)
         out.append(stmt)
     return out
 
