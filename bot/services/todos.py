@@ -27,8 +27,7 @@ from sqlalchemy.orm import Session
 
 from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, derivation, derivation_edits, receive_cap
 from bot.services.bulk import (analyze, estimated_rows, fill_scratch, insert_from_select, insert_ignoring_conflicts,
-                               insert_rows, scratch_table, secondary_indexes_rebuilt,
-                               update_rows, vacuum_analyze)
+                               insert_rows, scratch_table, secondary_indexes_rebuilt, update_rows, vacuum_analyze)
 from bot.services.effect import held_out, record_assignments, with_bucket
 from bot.services.todos_cadences import as_cadence, list_rules
 from bot.services.todos_sql import ALL, Scope, active_friendship, owners, rule_selects, runout_rows, with_constants
