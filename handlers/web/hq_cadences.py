@@ -106,7 +106,7 @@ def edit(rule_id: int):
         except cadences.CadenceInvalid as exc:
             session.rollback()
             return _editor(session.get(CadenceRule, rule_id), request.form, exc.errors, 422)
-    flash("已保存：明天的待办按新规则生成。")
+    flash("已保存：从下一次生成待办起按新规则执行。")
     return redirect(url_for("hq_cadences.edit", rule_id=rule_id))
 
 
