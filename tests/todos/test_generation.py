@@ -178,6 +178,31 @@ def test_snoozed_to_dos_come_back_and_ended_windows_expire(db, org):
     assert {t.status for t in todos(db)} == {"expired"}
 
 
+def test_a_to_do_back_from_a_snooze_can_push_a_listed_one_off_a_full_list(db, org):
+    """Lists of two. A first-purchase care snoozed for two days comes back above the at-risk care listed
+    meanwhile: that one leaves the list (it waits, pending), and the list holds two again."""
+    with db.transaction() as session:
+        run_day(db, DAY - timedelta(days=1))
+        only(session, "first_care", "at_risk")
+        _first_buyers(session, ["早女士", "晚女士"], bought=DAY - timedelta(days=1))
+        _first_buyers(session, ["久未女士"], bought=DAY - timedelta(days=50))   # at risk, still a first buyer
+    policy = Policy(cap_per_guide=2)
+    run_day(db, DAY, policy)
+    assert _listed(db, "wangfang", DAY) == ["早女士", "晚女士"]
+    with db.transaction() as session:
+        gid = guide_id(session, "wangfang")
+        ids = {t.customer.name: t.id for t in session.scalars(select(Todo))}
+        actions.snooze(session=session, guide_id=gid, todo_id=ids["晚女士"], on=DAY, days=2)
+    run_day(db, DAY + timedelta(days=1), policy)
+    assert _listed(db, "wangfang", DAY + timedelta(days=1)) == ["早女士", "久未女士"]
+    run_day(db, DAY + timedelta(days=2), policy)
+    assert _listed(db, "wangfang", DAY + timedelta(days=2)) == ["早女士", "晚女士"]
+    with db.transaction() as session:
+        waiting = session.scalars(select(Todo).join(Customer, Customer.id == Todo.customer_id)
+                                  .where(Customer.name == "久未女士")).one()
+        assert (waiting.status, waiting.listed) == ("pending", False)
+
+
 def test_copy_rotates_over_a_segment_and_reads_personal(db, org):
     names = [f"{surname}{given}" for surname in "王李张刘陈杨黄赵" for given in ("芳", "娜", "静")]
     with db.transaction() as session:
