@@ -42,7 +42,7 @@ class Todo(Base):
         # `listed`, `text` and the materials are in no index, and pages keep room (fillfactor), so the daily
         # relisting and rendering update rows in place (PostgreSQL's HOT updates) without index writes.
         # A guide's to-dos by status; within the pending ones, the most urgent (the daily cap) come first: the
-        # daily relisting reads the top of a guide's pending entries, not every row (`listed` stays out of
+        # day's list-making reads the top of a guide's pending entries, not every row (`listed` stays out of
         # every index, see above). One index for both: each costs the day's insert and expiry a write a row.
         Index("ix_todo_guide_status_order", "guide_id", "status", "first_purchase", "priority"),
         # The open to-dos by the end of their window (the daily expiry); an expired one leaves the index.

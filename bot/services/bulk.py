@@ -23,7 +23,8 @@ from sqlalchemy.sql.expression import ClauseElement, Executable
 _PG = postgresql.dialect()
 
 
-def _is_pg(session: Session) -> bool:
+def is_postgresql(session: Session) -> bool:
+    """The session's database is PostgreSQL (else SQLite)."""
     return session.get_bind().dialect.name == "postgresql"
 
 
@@ -64,7 +65,7 @@ def fill_scratch(session: Session, table: Table, names: list[str], query: Select
     PostgreSQL builds the table from the query (CREATE TABLE AS), whose scans may then run on parallel workers;
     an INSERT ... SELECT never uses them. The table is made anew with the columns' names and types, without
     its keys (for scratch tables that are only read). SQLite inserts the rows. Return how many."""
-    if not _is_pg(session):
+    if not is_postgresql(session):
         return session.execute(table.insert().from_select(names, query)).rowcount
     table.drop(session.connection())
     return session.execute(_CreateTempTableAs(table.name, _as_columns_of(table, names, query))).rowcount
@@ -73,7 +74,7 @@ def fill_scratch(session: Session, table: Table, names: list[str], query: Select
 def insert_from_select(session: Session, table: Table, names: list[str], query: Select) -> None:
     """INSERT INTO table (names) SELECT ...; on PostgreSQL through a temporary table built from the query
     (see fill_scratch): a heavy query's scans run on parallel workers, and the insert reads its rows."""
-    if not _is_pg(session):
+    if not is_postgresql(session):
         session.execute(table.insert().from_select(names, query))
         return
     rows = Table(f"{table.name}_rows", MetaData(), *(Column(n, table.c[n].type) for n in names),
@@ -86,7 +87,7 @@ def insert_from_select(session: Session, table: Table, names: list[str], query: 
 def analyze(session: Session, table: str) -> None:
     """Refresh PostgreSQL's statistics of a table filled within this transaction (a temporary table has
     none otherwise), so the statements that follow are planned on its real size. Nothing on SQLite."""
-    if _is_pg(session):
+    if is_postgresql(session):
         session.execute(text(f"ANALYZE {table}"))
 
 
@@ -100,7 +101,7 @@ def vacuum_analyze(connection, tables: list[Table]) -> None:
 
 def estimated_rows(session: Session, table: Table) -> float:
     """PostgreSQL's estimate of a table's rows (as of its last ANALYZE or VACUUM; 0 before any, and on SQLite)."""
-    if not _is_pg(session):
+    if not is_postgresql(session):
         return 0
     return max(session.scalar(text("SELECT reltuples FROM pg_class WHERE oid = CAST(:name AS regclass)"),
                               {"name": table.name}) or 0, 0)
@@ -112,7 +113,7 @@ def secondary_indexes_rebuilt(session: Session, table: Table, when: bool = True)
     again after it (one sort per index instead of an entry placed at random per row); a failure inside rolls
     the drop back with the transaction. The transaction holds the table exclusively until it ends: for tables
     only a serialized job reads. Nothing on SQLite, or when `when` is false."""
-    if not (when and _is_pg(session)):
+    if not (when and is_postgresql(session)):
         yield table
         return
     connection = session.connection()
@@ -124,8 +125,9 @@ def secondary_indexes_rebuilt(session: Session, table: Table, when: bool = True)
 
 
 def insert_ignoring_conflicts(session: Session, table: Table, conflict: list[str]):
-    """An INSERT that skips rows conflicting on the unique key `conflict` (execute it with a list of rows)."""
-    builder = postgresql.insert if _is_pg(session) else sqlite.insert
+    """An INSERT that skips rows conflicting on the unique key `conflict` (execute it with rows, or build it
+    with .from_select)."""
+    builder = postgresql.insert if is_postgresql(session) else sqlite.insert
     return builder(table).on_conflict_do_nothing(index_elements=conflict)
 
 
@@ -176,7 +178,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict], *, conflict: S
     if not rows:
         return []
     names = list(rows[0])
-    if not _is_pg(session):
+    if not is_postgresql(session):
         stmt = _sqlite_insert(table, conflict, update)
         if returning:
             return list(session.execute(stmt.returning(*_columns(table, returning)), rows))
@@ -198,7 +200,7 @@ def update_rows(session: Session, table: Table, key: str, rows: list[dict]) -> N
     if not rows:
         return
     names = [n for n in rows[0] if n != key]
-    if not _is_pg(session):
+    if not is_postgresql(session):
         stmt = table.update().where(table.c[key] == bindparam(f"b_{key}")).values(
             {n: bindparam(f"b_{n}") for n in names})
         session.execute(stmt, [{f"b_{k}": v for k, v in row.items()} for row in rows])
@@ -214,6 +216,6 @@ def among(session: Session, column: Column, values: Sequence[Any]):
     Not `= ANY(array)`: once psycopg prepares the statement, the generic plan compares every row
     with every array element (no hashing of a parameter array), which grows with the table.
     """
-    if _is_pg(session):
+    if is_postgresql(session):
         return column.in_(select(func.unnest(literal(list(values), postgresql.ARRAY(column.type)))))
     return column.in_(list(values))

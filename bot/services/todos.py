@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, derivation, derivation_edits, receive_cap
 from bot.services.bulk import (analyze, estimated_rows, fill_scratch, insert_from_select, insert_ignoring_conflicts,
-                               insert_rows, scratch_table, secondary_indexes_rebuilt, update_rows, vacuum_analyze)
+                               insert_rows, is_postgresql, scratch_table, secondary_indexes_rebuilt, update_rows,
+                               vacuum_analyze)
 from bot.services.effect import held_out, record_assignments, with_bucket
 from bot.services.todos_cadences import as_cadence, list_rules
 from bot.services.todos_sql import ALL, Scope, active_friendship, owners, rule_selects, runout_rows, with_constants
@@ -241,10 +242,9 @@ def withdrawn_by_run(todo) -> ColumnElement:
 def _withdraw(session: Session, store_ids: list[int], scope: Scope, rule_ids: set[int] = frozenset()) -> int:
     """Bring the open to-dos of these stores, of the scope's customers and of these rules, in line with the
     touches due today (DUE holds every touch of those customers and rules due today): one whose touch holds
-    takes its current window and
-    priority (HQ may have edited the rule); one whose touch is gone, whose customer is no longer the guide's
-    friend, or whose guide left, is skipped with RETRACTED_REASON, off the lists (the touch may then go to
-    another caring guide). Return how many were withdrawn."""
+    takes its current window and priority (HQ may have edited the rule); one whose touch is gone, whose
+    customer is no longer the guide's friend, or whose guide left, is skipped with RETRACTED_REASON, off the
+    lists (the touch may then go to another caring guide). Return how many were withdrawn."""
     whose = scope.of(T.c.customer_id)
     if whose and rule_ids:
         whose = [or_(*whose, T.c.rule_id.in_(sorted(rule_ids)))]
@@ -295,7 +295,7 @@ def _keep_candidates(session: Session, every: bool = False) -> None:
     writer of the kept candidates, so the SELECT leaves out the touches already kept and keeps one row per key
     (a daily run's two scopes may both yield a touch). SQLite skips the conflicting rows.
     """
-    postgresql = session.get_bind().dialect.name == "postgresql"
+    postgresql = is_postgresql(session)
     care = owners(F, G, None if every else select(DUE.c.customer_id), postgresql=postgresql)
     seen = T.alias("t_seen")
     fresh = (select(*(DUE.c[name] for name in CANDIDATE_COLUMNS), care.c.guide_id,
@@ -423,7 +423,7 @@ def _wanted(session: Session, guide_ids: list[int], on: date, cap: int) -> Selec
     due = (T.c.status == TODO_PENDING, T.c.due_on <= on)
     columns = [_score(T.c.first_purchase, T.c.priority).label("score") if name == "score" else T.c[name]
                for name in WANTED_COLUMNS]
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgresql(session):
         guides = select(G.c.id).where(G.c.id.in_(guide_ids)).subquery("g")
         top = (select(*columns).where(T.c.guide_id == guides.c.id, *due).order_by(*_ranking())
                .limit(cap).lateral("top"))
@@ -461,7 +461,7 @@ def fill_lists(*, session: Session, store_ids: list[int], on: date, tz: str, pol
         handled = select(T.c.guide_id, T.c.id, true(), T.c.customer_id, T.c.rule_id, T.c.anchor, T.c.expires_on,
                          T.c.priority, T.c.first_purchase, T.c.due_on, literal(0)) \
             .where(T.c.generated_on == on, T.c.guide_id.in_(guide_ids), T.c.status != TODO_PENDING)
-        if policy.read_tops and session.get_bind().dialect.name == "postgresql":
+        if policy.read_tops and is_postgresql(session):
             waiting = _tops(store_ids, on, tz, policy).subquery("waiting")
         else:   # SQLite: every eligible candidate above the floor, ranked
             eligible = _eligible(store_ids, on, tz, policy, ~_below_full_lists(policy.cap_per_guide))
@@ -580,7 +580,7 @@ def generate(*, session: Session, on: date, store_ids: list[int], tz: str, polic
     """
     step = progress or (lambda _label: None)
     started, outcome = utcnow(), Outcome(on=on, store_ids=sorted(store_ids))
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgresql(session):
         for name, value in RUN_SETTINGS.items():
             session.execute(text(f"SET LOCAL {name} = '{value}'"))
     previous = None if full else previous_run(session=session, store_ids=store_ids, on=on)

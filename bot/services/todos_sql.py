@@ -230,13 +230,13 @@ def owners(friendship_table, guide_table, customer_ids, *, postgresql: bool = Fa
     keeps each customer's first row after one sort (DISTINCT ON) instead of numbering every row.
     """
     f, g = friendship_table, guide_table
-    first = (f.c.customer_id, func.coalesce(f.c.first_added_at, f.c.added_at), f.c.id)
-    live = (f.join(g, g.c.id == f.c.guide_id), g.c.active.is_(True), active_friendship(f),
-            *([] if customer_ids is None else [f.c.customer_id.in_(customer_ids)]))
+    earliest = (func.coalesce(f.c.first_added_at, f.c.added_at), f.c.id)
+    live = (select(f.c.customer_id, f.c.guide_id).select_from(f.join(g, g.c.id == f.c.guide_id))
+            .where(g.c.active.is_(True), active_friendship(f)))
+    if customer_ids is not None:
+        live = live.where(f.c.customer_id.in_(customer_ids))
     if postgresql:
-        return (select(f.c.customer_id, f.c.guide_id).select_from(live[0]).where(*live[1:])
-                .ext(distinct_on(f.c.customer_id)).order_by(*first).subquery("owners"))
-    order = func.row_number().over(partition_by=f.c.customer_id, order_by=first[1:])
-    ranked = (select(f.c.customer_id, f.c.guide_id, order.label("n")).select_from(live[0]).where(*live[1:])
-              .subquery("live"))
+        return live.ext(distinct_on(f.c.customer_id)).order_by(f.c.customer_id, *earliest).subquery("owners")
+    ranked = live.add_columns(func.row_number().over(partition_by=f.c.customer_id, order_by=earliest).label("n")) \
+        .subquery("live")
     return select(ranked.c.customer_id, ranked.c.guide_id).where(ranked.c.n == 1).subquery("owners")

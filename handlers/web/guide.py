@@ -25,7 +25,7 @@ def customers():
     return render_template("guide/customers.html", listing=listing, query=query, status=status)
 
 
-def _customer_page(external_userid: str, status: int = 200, **extra):
+def _customer_detail_page(external_userid: str, status: int = 200, **extra):
     with current_app.extensions["runtime"].db.transaction() as session:
         detail = get_or_404(customer_detail(session=session, external_userid=external_userid,
                                             guide_id=require_guide_id()))
@@ -36,7 +36,7 @@ def _customer_page(external_userid: str, status: int = 200, **extra):
 @bp.get("/customers/<external_userid>")
 @role_required("guide", "manager")
 def customer(external_userid: str):
-    return _customer_page(external_userid)
+    return _customer_detail_page(external_userid)
 
 
 @bp.post("/customers/<external_userid>/birthday")
@@ -54,6 +54,6 @@ def birthday(external_userid: str):
             get_or_404(set_birthday(session=session, external_userid=external_userid, guide_id=require_guide_id(),
                                     birthday=value))
     if error:
-        return _customer_page(external_userid, 422, birthday_error=error, birthday_input=typed)
+        return _customer_detail_page(external_userid, 422, birthday_error=error, birthday_input=typed)
     flash("已保存生日。" if value else "已清除生日。")
     return redirect(url_for("guide.customer", external_userid=external_userid))
