@@ -109,9 +109,14 @@ def cadence_problems(rule: Cadence) -> list[str]:
 class Edits:
     """What changed between two derivation bases (see derivation)."""
 
-    rules: frozenset[int]           # rules whose touches changed: edited, enabled or disabled
+    rules: frozenset[int]           # rules whose touches changed: edited, enabled or disabled; on a cycle
+                                    # change, the replenishment rules too
     reranked: dict[int, int]        # the new rank of the others whose rank alone moved
     cycles: bool                    # a usage cycle was set, changed or dropped: runout days may move
+
+
+# The shape of a derivation basis: a basis of another shape cannot be compared (the run re-derives everything).
+DERIVATION_VERSION = 1
 
 
 def derivation(rules: list[tuple[int, Cadence]], cycles: dict[str, int]) -> dict:
@@ -119,19 +124,24 @@ def derivation(rules: list[tuple[int, Cadence]], cycles: dict[str, int]) -> dict
     order given: the run's tie-break order) and the fields that decide its touches (trigger, window, priority,
     tiers, offsets); and the usage cycles by SKU. Copy and materials are not in it: texts are rendered on use."""
     enabled = [(rule_id, rule) for rule_id, rule in rules if rule.enabled]
-    return {"rules": {str(rule_id): [rank, rule.trigger, rule.window_start, rule.window_end, rule.priority,
-                                     sorted(rule.tiers), sorted(set(rule.offsets))]
-                      for rank, (rule_id, rule) in enumerate(enabled)},
-            "cycles": dict(sorted(cycles.items()))}
+    followed = {str(rule_id): {"rank": rank, "trigger": rule.trigger,
+                               "touches": [rule.window_start, rule.window_end, rule.priority, sorted(rule.tiers),
+                                           sorted(set(rule.offsets))]}
+                for rank, (rule_id, rule) in enumerate(enabled)}
+    return {"version": DERIVATION_VERSION, "rules": followed, "cycles": dict(sorted(cycles.items()))}
 
 
 def derivation_edits(before: dict, now: dict) -> Edits:
     """The edits between the basis the kept touches follow and the current one."""
     old, new = before.get("rules", {}), now["rules"]
-    edited = {int(i) for i in old.keys() ^ new.keys()} | {
-        int(i) for i in old.keys() & new.keys() if old[i][1:] != new[i][1:]}
-    reranked = {int(i): new[i][0] for i in old.keys() & new.keys() if int(i) not in edited and old[i][0] != new[i][0]}
-    return Edits(frozenset(edited), reranked, before.get("cycles") != now["cycles"])
+    cycles = before.get("cycles") != now["cycles"]
+    both = old.keys() & new.keys()
+    edited = {int(i) for i in old.keys() ^ new.keys()}
+    edited |= {int(i) for i in both if (old[i]["trigger"], old[i]["touches"]) != (new[i]["trigger"], new[i]["touches"])}
+    if cycles:
+        edited |= {int(i) for i, rule in new.items() if rule["trigger"] == "replenish_due"}
+    reranked = {int(i): new[i]["rank"] for i in both if int(i) not in edited and old[i]["rank"] != new[i]["rank"]}
+    return Edits(frozenset(edited), reranked, cycles)
 
 
 def reference_range(on: date, rule: Cadence, offset: int = 0) -> tuple[date, date]:

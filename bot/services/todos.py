@@ -189,7 +189,7 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None, s
     basis = _basis(session, rules)
     mark = session.get(TodoDerived, 1)   # gone after a crash (PostgreSQL: unlogged, as the derived state is)
     with scratch_table(session, DUE):
-        if previous is None or mark is None or mark.basis is None:
+        if previous is None or mark is None or (mark.basis or {}).get("version") != basis["version"]:
             session.execute(delete(CANDIDATES))
             refresh_runouts(session, on, ALL)
             _derive_due(session, rules, on, [ALL])
@@ -204,10 +204,8 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None, s
             session.flush()
             return withdrawn
         edits = derivation_edits(mark.basis, basis)
-        edited = set(edits.rules) | ({rule.id for rule in rules if rule.trigger == "replenish_due"}
-                                     if edits.cycles else set())
         session.execute(delete(CANDIDATES).where(or_(CANDIDATES.c.expires_on < on,
-                                                     CANDIDATES.c.rule_id.in_(sorted(edited)))))
+                                                     CANDIDATES.c.rule_id.in_(sorted(edits.rules)))))
         if edits.reranked:   # another rule came before or after theirs: the tie-break order moved
             session.execute(update(CANDIDATES).where(CANDIDATES.c.rule_id.in_(sorted(edits.reranked)))
                             .values(rank=case(edits.reranked, value=CANDIDATES.c.rule_id)))
@@ -223,8 +221,9 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None, s
             session.execute(delete(CANDIDATES).where(*changed.of(CANDIDATES.c.customer_id)))
             refresh_runouts(session, on, ALL if edits.cycles else Scope(
                 customers=select(CHANGED.c.customer_id).where(CHANGED.c.bought)))
-            due = _derive_due(session, rules, on, [changed, Scope(opened_after=previous.day)], every_of=edited)
-            withdrawn = _withdraw(session, store_ids, changed, rule_ids=edited)
+            due = _derive_due(session, rules, on, [changed, Scope(opened_after=previous.day)],
+                              every_of=edits.rules)
+            withdrawn = _withdraw(session, store_ids, changed, rule_ids=edits.rules)
             with secondary_indexes_rebuilt(session, CANDIDATES, when=due >= REBUILD_SHARE * estimated_rows(
                     session, CANDIDATES)):
                 _keep_candidates(session)

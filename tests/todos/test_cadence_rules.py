@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-
-from dataclasses import replace
 
 from bot.rules.cadence import (Cadence, CustomerFacts, Relation, birthday_in, birthday_matches, cadence_problems,
                                derivation, derivation_edits, due, due_rules, owner_of, pick_for_day, receive_cap,
@@ -215,7 +214,11 @@ def test_only_the_edits_that_move_touches_re_derive_a_rule():
     # A priority (the run orders the rules by it): that rule's touches, and the new ranks of the others.
     raised = derivation_edits(before, derivation([(3, replace(risk, priority=99)), (1, care), (2, gift)], cycles))
     assert (raised.rules, raised.reranked) == ({3}, {1: 1, 2: 2})
-    # A usage cycle changed or dropped; a basis recorded before cycles were.
-    assert derivation_edits(before, derivation([(1, care), (2, gift), (3, risk)], {"SKU-MASK": 9})).cycles
-    assert derivation_edits(before, derivation([(1, care), (2, gift), (3, risk)], {})).cycles
-    assert derivation_edits({"rules": before["rules"]}, before).cycles
+    # A usage cycle changed or dropped, or a basis recorded before cycles were: the replenishment rule's
+    # touches follow the runout days.
+    stocked = [(1, care), (4, rule("replenish"))]
+    with_cycles = derivation(stocked, cycles)
+    for later in (derivation(stocked, {"SKU-MASK": 9}), derivation(stocked, {})):
+        changed = derivation_edits(with_cycles, later)
+        assert (changed.cycles, changed.rules, changed.reranked) == (True, {4}, {})
+    assert derivation_edits({"rules": with_cycles["rules"]}, with_cycles).rules == {4}

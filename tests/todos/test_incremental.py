@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import delete, select, text
 
+from bot.rules.cadence import DERIVATION_VERSION
 from bot.services import tiers
 from bot.services.todos import Policy, generate, previous_run
 from bot.services.todos_cadences import delete_cycle, save_cycle, seed_defaults
@@ -187,6 +188,22 @@ def test_a_crash_that_empties_the_derived_state_makes_the_next_run_a_full_one(db
                          full=True)
         assert (rerun.created, _snapshot(session)) == (0, kept)
         session.rollback()
+
+
+def test_a_basis_of_another_shape_makes_the_next_run_a_full_one(db, org):
+    """The derived state records the basis its touches follow; one recorded in another shape cannot be compared
+    with today's rules, so the next run re-derives every touch (and records the basis anew)."""
+    rng = random.Random(3)
+    _population(db, rng)
+    with db.transaction() as session:
+        generate(session=session, on=START, store_ids=_stores(session), tz="Asia/Shanghai", policy=POLICY)
+        mark = session.get(TodoDerived, 1)
+        first_rebuild, mark.basis = mark.rebuilt_at, {"rules": {"1": [0, "first_purchase", 0, 5]}}
+    with db.transaction() as session:
+        generate(session=session, on=START + timedelta(days=1), store_ids=_stores(session), tz="Asia/Shanghai",
+                 policy=POLICY)
+        mark = session.get(TodoDerived, 1)
+        assert mark.rebuilt_at > first_rebuild and mark.basis["version"] == DERIVATION_VERSION
 
 
 def test_reading_the_top_of_each_list_makes_the_same_lists_as_ranking_every_candidate(db, org):
