@@ -25,7 +25,7 @@ def _runtime():
 def generate(day: str | None, codes: tuple[str, ...], send_cards: bool, full: bool) -> None:
     """Generate a day's to-dos by hand (idempotent: a rerun adds nothing)."""
     from bot.flows.cards import send_cards as send_all_cards
-    from bot.services.todos import stores_by_timezone
+    from bot.services.todos import stores_by_timezone, tidy
     from tasks.todos import run_generation
 
     runtime = _runtime()
@@ -44,6 +44,7 @@ def generate(day: str | None, codes: tuple[str, ...], send_cards: bool, full: bo
             if send_cards:
                 send_all_cards(db=runtime.db, client=runtime.wecom_agent, agent_id=runtime.settings.WECOM_AGENT_ID,
                                store_ids=store_ids, day=on, public_base=runtime.settings.PUBLIC_BASE_URL)
+    tidy(runtime.db)   # what the daily job's tidy_tables does
     click.echo(f"{created} to-dos created, {carried} carried to the next day, {withdrawn} withdrawn (touch gone)")
 
 

@@ -54,25 +54,29 @@ def dispatch_daily(now_iso: str | None = None) -> int:
 
 def run_generation(runtime, *, on: date, store_ids: list[int], tz: str, full: bool = False,
                    progress=None) -> Outcome:
-    """Generate a day for stores of one time zone under the corp-wide lock (shared by the job and the CLI), then
-    tidy the tables the run churned."""
+    """Generate a day for stores of one time zone under the corp-wide lock (shared by the job and the CLI)."""
     with runtime.redis.lock(GENERATE_LOCK, timeout=3600, blocking_timeout=900):
         with runtime.db.transaction() as session:
-            outcome = generate(session=session, on=on, store_ids=store_ids, tz=tz,
-                               policy=Policy.from_settings(runtime.settings), full=full, progress=progress)
-        tidy(runtime.db)
-        return outcome
+            return generate(session=session, on=on, store_ids=store_ids, tz=tz,
+                            policy=Policy.from_settings(runtime.settings), full=full, progress=progress)
 
 
 def generate_day(day_iso: str, store_ids: list[int], tz: str) -> dict:
-    """Generate a day's to-dos for these stores, then enqueue their guides' cards."""
+    """Generate a day's to-dos for these stores, then enqueue their guides' cards and the tidy of the tables
+    the run churned (a job of its own: the cards do not wait for it, and its failure re-runs only itself)."""
     runtime = job_runtime()
     outcome = run_generation(runtime, on=date.fromisoformat(day_iso), store_ids=store_ids, tz=tz)
     runtime.queues.enqueue(DEFAULT, "tasks.todos.send_day_cards", day_iso, store_ids)
+    runtime.queues.enqueue(DEFAULT, "tasks.todos.tidy_tables", job_id="todos-tidy", skip_if_live=True)
     log.info("to-dos %s for stores %s: %s created, %s carried, %s withdrawn", day_iso, store_ids, outcome.created,
              outcome.carried, outcome.withdrawn)
     return {"created": outcome.created, "carried": outcome.carried, "expired": outcome.expired,
             "withdrawn": outcome.withdrawn}
+
+
+def tidy_tables() -> None:
+    """Vacuum and analyze the tables the day's runs churned (bot.services.todos.tidy); one queued at a time."""
+    tidy(job_runtime().db)
 
 
 def send_day_cards(day_iso: str, store_ids: list[int]) -> int:

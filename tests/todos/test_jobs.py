@@ -13,7 +13,7 @@ from bot.services.todos_cadences import seed_defaults
 from bot.services.todos_commerce import CommerceInput, record_events
 from models import CommerceEvent, Store, Todo, TodoRun
 from tasks.schedule import SCHEDULE
-from tasks.todos import dispatch_daily, due_groups, poll_group_sends, run_generation
+from tasks.todos import dispatch_daily, due_groups, poll_group_sends
 from tests.spine.helpers import deliver
 from tests.todos.helpers import befriend, buy, customer, only, run_day, todos
 from tests.todos.test_web import TODAY, _shop_with_todos
@@ -131,9 +131,10 @@ def test_the_cli_generates_a_day_with_a_progress_bar_and_seeds_once(app, db, org
     assert runner.invoke(args=["todos", "generate", "--store", "NOPE"]).exit_code != 0
 
 
-def test_a_run_tidies_the_tables_it_churned(runtime, db, org):
-    """After a run commits, the to-dos, the kept candidates and the runout days are vacuumed and analyzed, so the
-    next run plans on current statistics even where the server's autovacuum is off (it is, on this machine)."""
+def test_the_daily_job_tidies_the_tables_the_run_churned(runtime, db, org, work):
+    """After the day's run commits, a job of its own vacuums and analyzes the to-dos, the kept candidates and
+    the runout days, so the next run plans on current statistics even where the server's autovacuum is off
+    (it is, on this machine)."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL's maintenance (SQLite has none to do)")
     tables = ("todo", "todo_candidate", "todo_runout")
@@ -151,7 +152,8 @@ def test_a_run_tidies_the_tables_it_churned(runtime, db, org):
         befriend(session, "wangfang", cid, date(2026, 3, 1))
         buy(session, cid, date(2026, 3, 9))
     before = counts()
-    run_generation(runtime, on=date(2026, 3, 10), store_ids=[org["SH001"]], tz="Asia/Shanghai")
+    assert dispatch_daily(now_iso=datetime(2026, 3, 10, 9, 5, tzinfo=SH).isoformat()) == 1
+    work()   # the day's generation, then its cards and the tidy
     after = counts()
     assert set(after) == set(tables)
     assert all(after[name][0] > before.get(name, (0, 0))[0] and after[name][1] > before.get(name, (0, 0))[1]
