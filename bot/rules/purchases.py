@@ -72,7 +72,7 @@ class CountedOrder:
     day: date
     paid_at: datetime
     amount: int  # net of refunds, fen
-    items: int = 0  # the order's items (sum of the lines' quantities)
+    items: int   # the order's items (sum of the lines' quantities)
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class DayPurchase:
     order_count: int
     amount: int
     first_paid_at: datetime
-    items: int = 0
+    items: int
 
 
 @dataclass(frozen=True)

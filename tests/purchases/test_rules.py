@@ -37,15 +37,16 @@ def test_purchase_day_is_the_stores_calendar_day():
 
 def test_orders_of_one_day_merge_into_one_purchase():
     t = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
-    days = merge_days([CountedOrder(date(2026, 3, 1), t + timedelta(hours=3), 500),
-                       CountedOrder(date(2026, 3, 1), t, 300),
-                       CountedOrder(date(2026, 3, 4), t + timedelta(days=3), 200)])
-    assert [(d.day, d.order_count, d.amount, d.first_paid_at) for d in days] == [
-        (date(2026, 3, 1), 2, 800, t), (date(2026, 3, 4), 1, 200, t + timedelta(days=3))]
+    days = merge_days([CountedOrder(date(2026, 3, 1), t + timedelta(hours=3), 500, 2),
+                       CountedOrder(date(2026, 3, 1), t, 300, 1),
+                       CountedOrder(date(2026, 3, 4), t + timedelta(days=3), 200, 1)])
+    assert [(d.day, d.order_count, d.amount, d.first_paid_at, d.items) for d in days] == [
+        (date(2026, 3, 1), 2, 800, t, 3), (date(2026, 3, 4), 1, 200, t + timedelta(days=3), 1)]
     summary = summarize(days)
     assert (summary.purchase_count, summary.order_count, summary.lifetime_amount, summary.tier) == (2, 3, 1000,
                                                                                                    "second")
     assert summary.first_purchase_day == date(2026, 3, 1) and summary.last_purchase_day == date(2026, 3, 4)
+    assert summary.last_purchase_items == 1   # the last day's items: a single-item buyer
     assert summarize([]).tier == "none"
 
 

@@ -53,7 +53,8 @@ def test_the_item_counts_are_filled_in_from_the_counted_orders(tmp_path):
     engine = create_engine(url)
     with engine.begin() as connection:
         run = connection.exec_driver_sql
-        run("INSERT INTO store (id, code, name, timezone, created_at) VALUES (1, 'S1', '门店', 'Asia/Shanghai', '2026-01-01')")
+        run("INSERT INTO store (id, code, name, timezone, created_at) "
+            "VALUES (1, 'S1', '门店', 'Asia/Shanghai', '2026-01-01')")
         for cid in (1, 2):
             run(f"INSERT INTO customer (id, external_userid, name, gender, type, created_at, updated_at) "
                 f"VALUES ({cid}, 'wm{cid}', '顾客', 0, 1, '2026-01-01', '2026-01-01')")
