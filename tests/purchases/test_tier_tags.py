@@ -191,3 +191,22 @@ def test_a_batch_moving_many_tiers_makes_a_job_per_chunk_and_tags_everyone(clien
     assert work() == 3  # 105 customers, 50 per job
     assert all(tier_tags_on(sandbox, eid, "wangfang") == {"首次购买"} for eid in eids)
     assert len(sandbox.calls("externalcontact/mark_tag")) == len(eids)
+
+
+def test_the_last_days_items_follow_orders_and_refunds_through_the_intake(client, org, sandbox, driver, work, db):
+    """Two orders on one day hold three items; refunding the two-item one leaves a single-item buyer (the
+    outfit suggestion reads the summary), and a later purchase day counts on its own."""
+    eid = sandbox.new_customer("许女士")
+    befriend(sandbox, driver, eid, "wangfang")
+    work()
+    shirt = [{"sku": "SKU-SHIRT", "name": "衬衫", "category": "衬衫", "quantity": 1, "unit_price": 20000}]
+    socks = [{"sku": "SKU-SOCK", "name": "袜子", "category": "配饰", "quantity": 2, "unit_price": 5000}]
+    post_orders(client, [order("I-1", customer=eid, amount=20000, items=shirt),
+                         order("I-2", customer=eid, amount=10000, items=socks)])
+    assert purchase_summary(db, eid).last_purchase_items == 3
+    post_orders(client, [order("I-2", customer=eid, amount=10000, items=socks, status="refunded")])
+    assert purchase_summary(db, eid).last_purchase_items == 1
+    post_orders(client, [order("I-3", customer=eid, amount=10000, items=socks,
+                               paid_at="2026-03-04T10:00:00+08:00")])
+    summary = purchase_summary(db, eid)
+    assert (summary.last_purchase_day.isoformat(), summary.last_purchase_items) == ("2026-03-04", 2)
