@@ -10,10 +10,11 @@ Scope is enforced on the server: a guide's queries take their own guide id, a ma
 """
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, timezone
 from functools import wraps
 from typing import Callable
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import Flask, abort, current_app, g, redirect, render_template, request, session, url_for
@@ -24,6 +25,7 @@ from models import Store
 
 ROLE_HOME = {"guide": "guide.customers", "manager": "manager.home", "hq": "hq.home"}
 SESSION_KEY = "who"
+MAX_NEXT = 2000
 
 
 def _mark(view: Callable, rule: str) -> Callable:
@@ -122,10 +124,24 @@ def home_endpoint(principal: Principal) -> str:
 
 
 def safe_next(target: str | None) -> str | None:
-    """A local path to go back to after signing in, or None (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """A same-origin path to go back to after signing in, or None (no open redirects).
+
+    Browsers drop tabs and newlines from a Location and read a backslash as a slash, so "/<tab>/evil" or
+    "/<backslash>evil" would leave the site: a control character, whitespace or backslash (raw, or
+    percent-encoded in the path), a scheme, a host or a leading "//" refuses the target.
+    """
+    if not target or len(target) > MAX_NEXT or not target.startswith("/") or _unsafe(target):
+        return None
+    parts = urlsplit(target)
+    path = unquote(parts.path)
+    if parts.scheme or parts.netloc or _unsafe(path):
         return None
     return target
+
+
+def _unsafe(text: str) -> bool:
+    return any(ch == "\\" or ch.isspace() or unicodedata.category(ch).startswith("C") for ch in text) \
+        or text.startswith("//")
 
 
 def unruled_endpoints(app: Flask) -> list[str]:

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from bot.app import create_app
 from models import Guide, HqUser
 from tests.conftest import CORP_ID
-from tests.web.helpers import HQ_PASSWORD, csrf_token, make_hq_user, sign_in_hq, sign_in_member
+from tests.web.helpers import HOSTILE_NEXT, HQ_PASSWORD, csrf_token, make_hq_user, sign_in_hq, sign_in_member
 
 
 def test_wecom_sign_in_redirects_to_the_configured_authorize_page(client, settings, org):
@@ -129,3 +129,27 @@ def test_inside_wecom_the_sign_in_page_goes_straight_to_oauth(client, org):
 def test_sign_in_never_redirects_off_site(client, sandbox, org):
     response = sign_in_member(client, sandbox, "wangfang", next_path="//evil.example.com/")
     assert response.headers["Location"] == "/"
+
+
+def _stays_on_site(location: str, home: str) -> bool:
+    return location == home and urlsplit(location).netloc == ""
+
+
+def test_no_sign_in_path_redirects_off_site_whatever_next_says(client, sandbox, db, org):
+    """Password sign-in, WeCom sign-in and an already signed-in /auth/login all refuse every hostile next."""
+    make_hq_user(db)
+    hostile = [target for target in HOSTILE_NEXT if target]
+    for target in hostile:
+        password = client.application.test_client()
+        token = csrf_token(password)
+        answer = password.post("/auth/login", data={"username": "zongbu", "password": HQ_PASSWORD,
+                                                    "csrf_token": token, "next": target})
+        assert _stays_on_site(answer.headers["Location"], "/"), (target, answer.headers["Location"])
+        assert _stays_on_site(password.get("/auth/login", query_string={"next": target}).headers["Location"],
+                              "/hq/"), target
+        member = client.application.test_client()
+        start = member.get("/auth/wecom", query_string={"next": target})
+        state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
+        code = sandbox.issue_oauth_code("wangfang")
+        back = member.get(f"/auth/wecom/callback?code={code}&state={state}")
+        assert _stays_on_site(back.headers["Location"], "/"), (target, back.headers["Location"])
