@@ -46,13 +46,21 @@ def current_principal() -> Principal | None:
     return g.principal
 
 
-def _load_from_session() -> Principal | None:
+def signed_in_as() -> tuple[str, int, str] | None:
+    """(kind, id, session id) from the session cookie, or None (a cookie of another shape is no sign-in)."""
     who = session.get(SESSION_KEY)
-    if not (isinstance(who, list) and len(who) == 2 and isinstance(who[1], int)):
+    if isinstance(who, list) and len(who) == 3 and isinstance(who[1], int) and isinstance(who[2], str):
+        return str(who[0]), who[1], who[2]
+    return None
+
+
+def _load_from_session() -> Principal | None:
+    who = signed_in_as()
+    if who is None:
         return None
     runtime = current_app.extensions["runtime"]
     with runtime.db.transaction() as db_session:
-        principal = load_principal(session=db_session, kind=str(who[0]), ident=who[1])
+        principal = load_principal(session=db_session, kind=who[0], ident=who[1], session_id=who[2])
     if principal is None:
         session.pop(SESSION_KEY, None)
     return principal
