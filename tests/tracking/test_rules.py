@@ -46,7 +46,8 @@ def test_a_token_carries_its_issue_time_and_expires_for_counting_only():
     ref = read_link(SECRET, token)
     assert abs(ref.issued_at - datetime.now(timezone.utc).timestamp()) < 5
     issued = LinkRef("https://shop.example.com/", guide_id=3, issued_at=int(T0.timestamp()))
-    assert not link_expired(issued, T0 + timedelta(days=90), 90) and link_expired(issued, T0 + timedelta(days=90.01), 90)
+    assert not link_expired(issued, T0 + timedelta(days=90), 90)
+    assert link_expired(issued, T0 + timedelta(days=90.01), 90)
     legacy = URLSafeSerializer(SECRET, salt=LINK_SALT).dumps([7, 3, 41, 12, "https://shop.example.com/"])
     assert read_link(SECRET, legacy) == LinkRef("https://shop.example.com/", 3, 41, 7, 12, None)   # five items
     assert not link_expired(read_link(SECRET, legacy), T0 + timedelta(days=3650), 90)
@@ -196,7 +197,8 @@ def test_tracking_settings_are_checked():
     from config import ConfigError, Settings
 
     with pytest.raises(ConfigError) as info:
-        Settings(ATTRIBUTION_RULE="last_click,loudest", HOLDOUT_PERCENT=80, CLICK_DEDUPE_MINUTES=0).validate()
-    for name in ("ATTRIBUTION_RULE", "HOLDOUT_PERCENT", "CLICK_DEDUPE_MINUTES"):
+        Settings(ATTRIBUTION_RULE="last_click,loudest", HOLDOUT_PERCENT=80, CLICK_DEDUPE_MINUTES=0,
+                 TRACKED_LINK_DAYS=0).validate()
+    for name in ("ATTRIBUTION_RULE", "HOLDOUT_PERCENT", "CLICK_DEDUPE_MINUTES", "TRACKED_LINK_DAYS"):
         assert name in str(info.value)
     Settings(ATTRIBUTION_RULE="channel", HOLDOUT_PERCENT=0).validate()
