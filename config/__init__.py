@@ -88,6 +88,7 @@ class Settings:
     EVENTS_WEBHOOK_SECRET: str = ""       # HMAC key of POST /api/v1/events; empty: ORDER_WEBHOOK_SECRET
     EVENTS_BATCH_MAX: int = 1000
     CLICK_DEDUPE_MINUTES: int = 30        # repeat clicks of one customer on one link count once in this window
+    TRACKED_LINK_DAYS: int = 90           # clicks on a tracked link older than this redirect but do not count
     ATTRIBUTION_RULE: str = "last_click,exclusive_friend,channel"   # steps tried in order
     ATTRIBUTION_CLICK_DAYS: int = 7       # how far back a tracked-link click attributes an order or event
     RADAR_HOT_MINUTES: int = 60           # a click this soon after the send notifies the guide
@@ -195,6 +196,6 @@ class Settings:
         if not 0 <= self.HOLDOUT_PERCENT <= 50:
             yield "HOLDOUT_PERCENT must be between 0 and 50"
         for name in ("CLICK_DEDUPE_MINUTES", "ATTRIBUTION_CLICK_DAYS", "RADAR_HOT_MINUTES", "EFFECT_WINDOW_DAYS",
-                     "EVENTS_BATCH_MAX"):
+                     "EVENTS_BATCH_MAX", "TRACKED_LINK_DAYS"):
             if getattr(self, name) <= 0:
                 yield f"{name} must be positive"

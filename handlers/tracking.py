@@ -40,7 +40,7 @@ def follow(token: str):
     try:
         click_id, _counted, notify = record_click(
             db=runtime.db, connection=runtime.redis, zones=_zones(), token=token, ref=ref, seen=seen, now=utcnow(),
-            window=timedelta(minutes=settings.CLICK_DEDUPE_MINUTES))
+            window=timedelta(minutes=settings.CLICK_DEDUPE_MINUTES), link_days=settings.TRACKED_LINK_DAYS)
     except SQLAlchemyError as exc:   # the customer still gets where the link goes
         current_app.logger.warning("click on %s not recorded: %s", ref.target, exc)
         return redirect(ref.target, code=302)

@@ -1,5 +1,5 @@
 """SQLAlchemy models, one module per aggregate. Imports nothing from Flask, RQ, Redis or wechatpy."""
-from models.account import HqUser
+from models.account import EndedSession, HqUser
 from models.base import Base, utcnow
 from models.channel import KIND_CONTACT, KIND_GROUP, Channel
 from models.content import (
@@ -21,7 +21,7 @@ __all__ = [
     "GroupChat", "GroupMember", "CallbackEvent", "Guide", "Store", "CorpTag",
 ]
 __all__ += ["Order", "OrderItem", "PurchaseDay", "CustomerPurchase", "CustomerMobile", "TierTag", "TierTagMark"]
-__all__ += ["HqUser"]
+__all__ += ["HqUser", "EndedSession"]
 __all__ += ["MediaFile", "Product", "Material", "MaterialFile", "MaterialTag", "MaterialStore", "MaterialRegion",
             "OutfitItem", "MaterialSend"]
 __all__ += ["CadenceRule", "ReplenishCycle", "CommerceEvent", "Todo", "TodoCandidate", "TodoRunout", "TodoDerived",

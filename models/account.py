@@ -21,3 +21,15 @@ class HqUser(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class EndedSession(Base):
+    """A signed-in web session that was signed out: its cookie, replayed later, is refused.
+
+    A row is kept only as long as a cookie of that session could still be valid (SESSION_HOURS).
+    """
+
+    __tablename__ = "ended_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)      # the random id the session's cookie carries
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, UTCDateTime, utcnow
@@ -36,6 +36,8 @@ class Click(Base):
     material_id: Mapped[int | None] = mapped_column(BigId, index=True)
     target: Mapped[str] = mapped_column(Text)
     counted: Mapped[bool] = mapped_column(default=True)              # False: a repeat within the dedupe window
+    # The link was older than TRACKED_LINK_DAYS: kept as a raw click, never counted nor a unique clicker.
+    link_expired: Mapped[bool] = mapped_column(default=False, server_default=false())
     clicked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     clicked_on: Mapped[date] = mapped_column(Date)                    # store-local day of the guide's store
     user_agent: Mapped[str | None] = mapped_column(String(400))

@@ -1,14 +1,16 @@
 """Tracked links and commerce events: pure rules (signing, the click dedupe, event validation).
 
 A tracked link is `/t/<token>`; the token is an itsdangerous URL-safe signature (SECRET_KEY and a
-salt of its own) of a compact list [to-do, guide, customer, material, target], so a click needs no
-database read to know who sent what to whom, and an altered token fails the signature.
+salt of its own) of a compact list [to-do, guide, customer, material, target, issued at], so a click
+needs no database read to know who sent what to whom, and an altered token fails the signature.
+Tokens signed before links carried their issue time have five items (issued at unknown).
 """
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+import ipaddress
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,9 +33,11 @@ class LinkRef:
     customer_id: int | None = None
     todo_id: int | None = None
     material_id: int | None = None
+    issued_at: int | None = None      # unix seconds; None: a token from before links carried it
 
     def payload(self) -> list:
-        return [self.todo_id or 0, self.guide_id or 0, self.customer_id or 0, self.material_id or 0, self.target]
+        return [self.todo_id or 0, self.guide_id or 0, self.customer_id or 0, self.material_id or 0, self.target,
+                self.issued_at]
 
 
 def is_redirectable(url: str | None) -> bool:
@@ -51,9 +55,11 @@ def _serializer(secret: str) -> URLSafeSerializer:
 
 
 def sign_link(secret: str, ref: LinkRef) -> str:
-    """The token of a tracked link (URL-safe, compressed when that is shorter)."""
+    """The token of a tracked link (URL-safe, compressed when that is shorter), stamped now unless ref says when."""
     if not is_redirectable(ref.target):
         raise ValueError(f"not an http(s) URL: {ref.target!r}")
+    if ref.issued_at is None:
+        ref = replace(ref, issued_at=int(datetime.now(timezone.utc).timestamp()))
     return _serializer(secret).dumps(ref.payload())
 
 
@@ -67,12 +73,19 @@ def read_link(secret: str, token: str) -> LinkRef | None:
     """The link a token carries, or None when it is forged, altered or malformed."""
     try:
         data = _serializer(secret).loads(token)
-        todo, guide, customer, material, target = data
+        todo, guide, customer, material, target, *issued = data
+        if len(issued) > 1 or (issued and _id(issued[0]) is None):
+            raise ValueError("bad issue time")
         ref = LinkRef(target=target, guide_id=_id(guide), customer_id=_id(customer), todo_id=_id(todo),
-                      material_id=_id(material))
+                      material_id=_id(material), issued_at=issued[0] if issued else None)
     except (BadData, ValueError, TypeError):
         return None
     return ref if isinstance(target, str) and is_redirectable(target) else None
+
+
+def link_expired(ref: LinkRef, now: datetime, days: int) -> bool:
+    """A link issued more than `days` ago: it still redirects, but its clicks no longer count."""
+    return ref.issued_at is not None and now.timestamp() - ref.issued_at > days * 86400
 
 
 def link_key(token: str) -> str:
@@ -80,15 +93,21 @@ def link_key(token: str) -> str:
     return hashlib.blake2b(token.encode(), digest_size=16).hexdigest()
 
 
-def visitor_of(customer_id: int | None, unionid: str | None, openid: str | None, fingerprint: str) -> str:
-    """Who clicked, as precisely as known: the customer, else their WeChat ids, else the browser."""
+def visitor_of(customer_id: int | None, remote: str) -> str:
+    """Who clicked, for the dedupe and unique clickers: only what a client cannot mint for free.
+
+    The customer the signed token names; else the network the click came from (an IPv4 address, an IPv6
+    /64, which one device may fill). An openid, unionid or user agent in the request is anyone's to
+    invent, so it is kept with the click but never decides who clicked.
+    """
     if customer_id:
         return f"c:{customer_id}"
-    if unionid:
-        return f"u:{unionid[:64]}"
-    if openid:
-        return f"o:{openid[:64]}"
-    return "a:" + hashlib.blake2b(fingerprint.encode(), digest_size=12).hexdigest()
+    try:
+        address = ipaddress.ip_address(remote)
+        network = str(ipaddress.ip_network(f"{address}/64", strict=False)) if address.version == 6 else str(address)
+    except ValueError:
+        network = remote
+    return "n:" + hashlib.blake2b(network.encode(), digest_size=12).hexdigest()
 
 
 def counted_flags(times: list[datetime], window: timedelta) -> list[bool]:

@@ -1,14 +1,17 @@
 """Who is signed in: HQ password accounts and the principal (role and scope) of a web session."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models import Guide, HqUser, Store, utcnow
+from bot.services.bulk import insert_ignoring_conflicts
+from models import EndedSession, Guide, HqUser, Store, utcnow
 
 KIND_MEMBER = "member"
 KIND_HQ_USER = "hq_user"
@@ -73,8 +76,23 @@ def member_for_userid(*, session: Session, userid: str) -> Guide | None:
     return guide if guide is not None and guide.active else None
 
 
-def load_principal(*, session: Session, kind: str, ident: int) -> Principal | None:
-    """Rebuild the principal of a session from the database (None if disabled or gone)."""
+def new_session_id() -> str:
+    """A random id for a new signed-in session (carried by its cookie)."""
+    return secrets.token_urlsafe(24)
+
+
+def end_session(*, session: Session, session_id: str, lifetime: timedelta) -> None:
+    """Record a signed-out session (its cookie is refused from now on); forget those past any cookie's lifetime."""
+    now = utcnow()
+    session.execute(insert_ignoring_conflicts(session, EndedSession.__table__, ["id"]),
+                    {"id": session_id, "ended_at": now})
+    session.execute(delete(EndedSession).where(EndedSession.ended_at < now - lifetime))
+
+
+def load_principal(*, session: Session, kind: str, ident: int, session_id: str) -> Principal | None:
+    """Rebuild the principal of a session from the database (None if signed out, disabled or gone)."""
+    if session.get(EndedSession, session_id) is not None:
+        return None
     if kind == KIND_HQ_USER:
         user = session.get(HqUser, ident)
         if user is None or not user.active:

@@ -19,6 +19,7 @@ from bot.rules.leaderboard import COLUMNS, METRICS, PERIODS, format_value, metri
 from models import Guide, PerformanceDay, Store
 
 P = PerformanceDay
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -121,9 +122,24 @@ def board_xlsx(board: Board, title: str) -> bytes:
         fmt = "0%" if metric.kind == "rate" else ("#,##0.00" if metric.kind == "fen" else "#,##0")
         for cell in sheet[column][2:]:
             cell.number_format = fmt
+    texts_as_text(sheet)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def texts_as_text(sheet) -> None:
+    """Store every text cell as a string, never a formula (guide and store names are anyone's input).
+
+    openpyxl writes a string starting with "=" as a formula; Excel and WPS also read "+", "-", "@", a tab
+    or a carriage return at the start as one once the cell is edited, hence the quote prefix there.
+    """
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if cell.value.startswith(FORMULA_STARTS):
+                    cell.quotePrefix = True
 
 
 def _cell(value, kind: str):

@@ -123,7 +123,7 @@ def _todos(session: Session, guides: list[int], w: Window, tally: Tally) -> None
 def _clicks(session: Session, guides: list[int], w: Window, tally: Tally) -> None:
     rows = session.execute(
         select(Click.guide_id, Click.clicked_on, func.count(), func.sum(case((Click.counted.is_(True), 1), else_=0)),
-               func.count(distinct(Click.visitor)))
+               func.count(distinct(case((Click.link_expired.is_(False), Click.visitor)))))
         .where(Click.clicked_on.between(w.start, w.end), Click.guide_id.in_(guides))
         .group_by(Click.guide_id, Click.clicked_on))
     for guide_id, day, raw, counted_clicks, visitors in rows:

@@ -16,7 +16,7 @@ import redis
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from bot.rules.tracking import LinkRef, is_redirectable, link_key, sign_link, visitor_of
+from bot.rules.tracking import LinkRef, is_redirectable, link_expired, link_key, sign_link, visitor_of
 from models import Click, Guide, Store
 
 log = logging.getLogger(__name__)
@@ -132,24 +132,41 @@ def dedupe_click(connection: redis.Redis, *, key: str, visitor: str, guide_id: i
 
 
 def record_click(*, db, connection: redis.Redis, zones: GuideZones, token: str, ref: LinkRef, seen: ClickSeen,
-                 now: datetime, window: timedelta) -> tuple[int, bool, bool]:
-    """Store one click (all clicks are kept); return (click id, counted, whether the radar may notify)."""
+                 now: datetime, window: timedelta, link_days: int) -> tuple[int, bool, bool]:
+    """Store one click (all clicks are kept); return (click id, counted, whether the radar may notify).
+
+    A click on a link issued more than `link_days` ago is kept as a raw click only (no count, no unique
+    clicker, no radar notice).
+    """
     day = now.astimezone(ZoneInfo(zones.zone(db, ref.guide_id))).date()
     key = link_key(token)
-    visitor = visitor_of(ref.customer_id, seen.unionid, seen.openid, f"{seen.remote}|{seen.user_agent}")
-    try:
-        counted, notify = dedupe_click(connection, key=key, visitor=visitor, guide_id=ref.guide_id,
-                                       customer_id=ref.customer_id, day=day, now=now.timestamp(), window=window)
-    except redis.RedisError as exc:   # keep the click; it counts (the dedupe needs Redis)
-        log.warning("click dedupe unavailable: %s", exc)
-        counted, notify = True, False
+    visitor = visitor_of(ref.customer_id, seen.remote)
+    expired = link_expired(ref, now, link_days)
+    if expired:
+        counted, notify = False, False
+        if ref.guide_id:
+            bump_live(connection, [(ref.guide_id, day, "raw_clicks", 1)])
+    else:
+        counted, notify = _dedupe_or_count(connection, key=key, visitor=visitor, ref=ref, day=day, now=now,
+                                           window=window)
     values = {"link_key": key, "visitor": visitor, "todo_id": ref.todo_id, "guide_id": ref.guide_id,
               "customer_id": ref.customer_id, "material_id": ref.material_id, "target": ref.target,
-              "counted": counted, "clicked_at": now, "clicked_on": day, "user_agent": seen.user_agent[:400] or None,
+              "counted": counted, "link_expired": expired, "clicked_at": now, "clicked_on": day,
+              "user_agent": seen.user_agent[:400] or None,
               "openid": (seen.openid or "")[:64] or None, "unionid": (seen.unionid or "")[:64] or None}
     with db.autocommit() as connection_db:
         click_id = connection_db.execute(insert(Click).returning(Click.id), values).scalar_one()
     return click_id, counted, notify and ref.todo_id is not None
+
+
+def _dedupe_or_count(connection: redis.Redis, *, key: str, visitor: str, ref: LinkRef, day: date, now: datetime,
+                     window: timedelta) -> tuple[bool, bool]:
+    try:
+        return dedupe_click(connection, key=key, visitor=visitor, guide_id=ref.guide_id,
+                            customer_id=ref.customer_id, day=day, now=now.timestamp(), window=window)
+    except redis.RedisError as exc:   # keep the click; it counts (the dedupe needs Redis)
+        log.warning("click dedupe unavailable: %s", exc)
+        return True, False
 
 
 def bump_live(connection: redis.Redis, increments: list[tuple[int, date, str, int]]) -> None:

@@ -10,10 +10,11 @@ Scope is enforced on the server: a guide's queries take their own guide id, a ma
 """
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, timezone
 from functools import wraps
 from typing import Callable
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import Flask, abort, current_app, g, redirect, render_template, request, session, url_for
@@ -24,6 +25,7 @@ from models import Store
 
 ROLE_HOME = {"guide": "guide.customers", "manager": "manager.home", "hq": "hq.home"}
 SESSION_KEY = "who"
+MAX_NEXT = 2000
 
 
 def _mark(view: Callable, rule: str) -> Callable:
@@ -44,13 +46,21 @@ def current_principal() -> Principal | None:
     return g.principal
 
 
-def _load_from_session() -> Principal | None:
+def signed_in_as() -> tuple[str, int, str] | None:
+    """(kind, id, session id) from the session cookie, or None (a cookie of another shape is no sign-in)."""
     who = session.get(SESSION_KEY)
-    if not (isinstance(who, list) and len(who) == 2 and isinstance(who[1], int)):
+    if isinstance(who, list) and len(who) == 3 and isinstance(who[1], int) and isinstance(who[2], str):
+        return str(who[0]), who[1], who[2]
+    return None
+
+
+def _load_from_session() -> Principal | None:
+    who = signed_in_as()
+    if who is None:
         return None
     runtime = current_app.extensions["runtime"]
     with runtime.db.transaction() as db_session:
-        principal = load_principal(session=db_session, kind=str(who[0]), ident=who[1])
+        principal = load_principal(session=db_session, kind=who[0], ident=who[1], session_id=who[2])
     if principal is None:
         session.pop(SESSION_KEY, None)
     return principal
@@ -122,10 +132,24 @@ def home_endpoint(principal: Principal) -> str:
 
 
 def safe_next(target: str | None) -> str | None:
-    """A local path to go back to after signing in, or None (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """A same-origin path to go back to after signing in, or None (no open redirects).
+
+    Browsers drop tabs and newlines from a Location and read a backslash as a slash, so "/<tab>/evil" or
+    "/<backslash>evil" would leave the site: a control character, whitespace or backslash (raw, or
+    percent-encoded in the path), a scheme, a host or a leading "//" refuses the target.
+    """
+    if not target or len(target) > MAX_NEXT or not target.startswith("/") or _unsafe(target):
+        return None
+    parts = urlsplit(target)
+    path = unquote(parts.path)
+    if parts.scheme or parts.netloc or _unsafe(path):
         return None
     return target
+
+
+def _unsafe(text: str) -> bool:
+    return any(ch == "\\" or ch.isspace() or unicodedata.category(ch).startswith("C") for ch in text) \
+        or text.startswith("//")
 
 
 def unruled_endpoints(app: Flask) -> list[str]:

@@ -9,10 +9,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from redis.exceptions import RedisError
 
 from bot.flows.sign_in import authorize_url, userid_for_code
-from bot.services.accounts import KIND_HQ_USER, KIND_MEMBER, authenticate, member_for_userid
+from bot.services.accounts import (KIND_HQ_USER, KIND_MEMBER, authenticate, end_session, member_for_userid,
+                                   new_session_id)
 from bot.wecom.errors import WeComError
 from handlers.web.access import (SESSION_KEY, current_principal, error_page, home_endpoint, install_error_pages,
-                                 public, safe_next)
+                                 public, safe_next, signed_in_as)
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 install_error_pages(bp)
@@ -104,6 +105,10 @@ def wecom_callback():
 @bp.post("/auth/logout")
 @public
 def logout():
+    who = signed_in_as()
+    if who is not None:   # ended on the server too: a copy of the cookie is refused from now on
+        with _runtime().db.transaction() as db_session:
+            end_session(session=db_session, session_id=who[2], lifetime=current_app.permanent_session_lifetime)
     session.clear()
     flash("已退出登录。")
     return redirect(url_for("auth.login"))
@@ -112,7 +117,7 @@ def logout():
 def _sign_in(kind: str, ident: int, next_url: str | None):
     session.clear()  # nothing from before sign-in survives it
     session.permanent = True
-    session[SESSION_KEY] = [kind, ident]
+    session[SESSION_KEY] = [kind, ident, new_session_id()]
     return redirect(next_url or url_for("auth.index"))
 
 

@@ -34,8 +34,11 @@ def event(event_id: str, kind: str, *, at: datetime | None = None, **fields) -> 
 
 
 def token(*, target: str = "https://shop.example.com/p/1", guide_id: int | None = None,
-          customer_id: int | None = None, todo_id: int | None = None, material_id: int | None = None) -> str:
-    return sign_link(SECRET_KEY, LinkRef(target, guide_id, customer_id, todo_id, material_id))
+          customer_id: int | None = None, todo_id: int | None = None, material_id: int | None = None,
+          issued_at: datetime | None = None) -> str:
+    """A signed tracked-link token (issued now unless issued_at says when)."""
+    issued = int(issued_at.timestamp()) if issued_at else None
+    return sign_link(SECRET_KEY, LinkRef(target, guide_id, customer_id, todo_id, material_id, issued))
 
 
 def ids(db, *userids: str) -> list[int]:

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
 
 from bot.services.tracking import ClickSeen, GuideZones, live_counters, record_click
-from bot.rules.tracking import read_link
+from bot.rules.tracking import read_link, visitor_of
+from models import PerformanceDay
 from tests.todos.helpers import customer as new_customer
 from tests.tracking.helpers import SECRET_KEY, clicks, ids, sent_todo, token
 
@@ -28,7 +32,8 @@ def test_a_click_is_recorded_then_redirected(client, db, org, runtime):
     [click] = clicks(db)
     assert (click.guide_id, click.material_id, click.customer_id, click.unionid, click.user_agent, click.counted) == \
         (wangfang, 5, None, "oUNION1", WECHAT_UA, True)
-    assert click.visitor == "u:oUNION1" and click.target == "https://shop.example.com/coupon?id=9"
+    # the unionid in the URL is kept but is anyone's to invent: the click's network decides who clicked
+    assert click.visitor == visitor_of(None, "127.0.0.1") and click.target == "https://shop.example.com/coupon?id=9"
 
 
 def test_a_forged_or_altered_token_is_404_and_records_nothing(client, db, org, runtime):
@@ -54,7 +59,7 @@ def test_repeat_clicks_by_one_customer_on_one_link_count_once_in_thirty_minutes(
         link = token(target=target, guide_id=wangfang, customer_id=customer)
         return record_click(db=runtime.db, connection=runtime.redis, zones=zones, token=link,
                             ref=read_link(SECRET_KEY, link), seen=ClickSeen(user_agent=WECHAT_UA),
-                            now=t0 + timedelta(minutes=minutes), window=timedelta(minutes=30))[1]
+                            now=t0 + timedelta(minutes=minutes), window=timedelta(minutes=30), link_days=90)[1]
 
     assert [click(lin, m) for m in (0, 5, 29)] == [True, False, False]
     assert click(zhou, 6) is True                                        # another customer, same link
@@ -92,3 +97,63 @@ def test_a_hot_click_notifies_the_guide_once_per_customer_a_day(client, db, org,
     titles = [m.body["template_card"]["main_title"]["title"] for m in sandbox.sent_messages("wangfang")
               if m.msgtype == "template_card"]
     assert titles == ["林女士点开了你发的链接", "吴小姐点开了你发的链接"]
+
+
+def _today():
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def _rolled_up(runtime, work, guide_id: int):
+    """The guide's performance row of today, after the rollup job ran on a real worker."""
+    runtime.queues.enqueue("reports", "tasks.performance.rollup_recent")
+    work()
+    with runtime.db.transaction() as session:
+        return session.scalars(select(PerformanceDay).where(PerformanceDay.guide_id == guide_id,
+                                                            PerformanceDay.day == _today())).one()
+
+
+def test_invented_openids_do_not_make_unique_clickers(client, db, org, runtime, work):
+    [lixiao] = ids(db, "lixiao")
+    shared = token(guide_id=lixiao, customer_id=None, target="https://shop.example.com/sale")  # shared by hand
+    for n in range(10):
+        response = client.get(f"/t/{shared}", query_string={"openid": f"o-fake-{n}", "unionid": f"u-fake-{n}"},
+                              headers={"User-Agent": f"{WECHAT_UA} fake/{n}"})
+        assert response.status_code == 302
+    client.get(f"/t/{shared}", environ_base={"REMOTE_ADDR": "203.0.113.9"})          # another network
+    for n in range(3):   # one phone's IPv6 addresses share its /64
+        client.get(f"/t/{shared}", environ_base={"REMOTE_ADDR": f"2001:db8:1:2::{n + 1}"})
+    raw = clicks(db)
+    assert len(raw) == 14 and {c.openid for c in raw[:10]} == {f"o-fake-{n}" for n in range(10)}   # kept, raw
+    live = live_counters(runtime.redis, lixiao, _today())
+    assert (live["raw_clicks"], live["clicks"], live["unique_clickers"]) == (14, 3, 3)
+    row = _rolled_up(runtime, work, lixiao)
+    assert (row.raw_clicks, row.clicks, row.unique_clickers) == (14, 3, 3)
+
+
+def test_a_customer_link_counts_its_customer_once_whatever_the_url_claims(client, db, org, runtime, work):
+    cid, _todo, link = _todo_link(db, "林女士", sent_minutes_ago=600)
+    for n in range(10):
+        client.get(f"/t/{link}?openid=o-{n}", environ_base={"REMOTE_ADDR": f"198.51.100.{n + 1}"})
+    row = _rolled_up(runtime, work, ids(db, "wangfang")[0])
+    assert (row.raw_clicks, row.clicks, row.unique_clickers) == (10, 1, 1)
+    assert {c.visitor for c in clicks(db)} == {f"c:{cid}"}
+
+
+def test_an_old_link_still_redirects_but_its_clicks_do_not_count(client, db, org, runtime, work, settings):
+    [wangfang] = ids(db, "wangfang")
+    now = datetime.now(timezone.utc)
+    with db.transaction() as session:
+        lin, zhou = new_customer(session, "林女士"), new_customer(session, "周先生")
+    old = token(guide_id=wangfang, customer_id=lin, issued_at=now - timedelta(days=91))
+    recent = token(guide_id=wangfang, customer_id=zhou, issued_at=now - timedelta(days=89))
+    for link in (old, old, recent):
+        assert client.get(f"/t/{link}").headers["Location"] == "https://shop.example.com/p/1"
+    assert [(c.customer_id, c.counted, c.link_expired) for c in clicks(db)] == [
+        (lin, False, True), (lin, False, True), (zhou, True, False)]
+    live = live_counters(runtime.redis, wangfang, _today())
+    assert (live["raw_clicks"], live["clicks"], live["unique_clickers"]) == (3, 1, 1)
+    row = _rolled_up(runtime, work, wangfang)
+    assert (row.raw_clicks, row.clicks, row.unique_clickers) == (3, 1, 1)
+    settings.TRACKED_LINK_DAYS = 30                                   # the age is a setting
+    client.get(f"/t/{recent}")
+    assert clicks(db)[-1].link_expired is True

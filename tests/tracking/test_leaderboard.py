@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from datetime import date, timedelta
 from html import unescape
 
@@ -10,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.rules.leaderboard import METRICS, format_value
-from models import Guide, PerformanceDay
+from models import Guide, PerformanceDay, Store
 from tests.tracking.helpers import AUTH
 from tests.web.helpers import make_hq_user, sign_in_hq, sign_in_member
 
@@ -113,3 +114,31 @@ def test_the_weekly_digest_card_reaches_each_manager_once(client, db, org, runti
     assert [row["keyname"] for row in card["horizontal_content_list"]] == ["1. 王芳", "2. 李晓", "3. 张丽"]
     assert card["card_action"]["url"] == "https://guide.example.com/manager/leaderboard?period=week&date=2026-03-02"
     assert sandbox.sent_messages("chenjing") == []                  # a guide, not a manager
+
+
+HOSTILE_NAMES = {"wangfang": '=HYPERLINK("https://evil.example.com/","查看")', "lixiao": "@SUM(1+1)*cmd|' /C calc'!A0",
+                 "zhangli": "-2+3", "zhaoyu": "\t=1+1", "qianqi": "\r=2+2"}
+
+
+def test_names_that_look_like_formulas_are_exported_as_plain_text(client, db, org, sandbox):
+    seed_performance(db)
+    with db.transaction() as session:
+        store = session.get(Store, org["SH001"])
+        store.name = "+HYPERLINK(\"https://evil.example.com/\")"
+        for userid in ("zhaoyu", "qianqi"):
+            session.add(Guide(userid=userid, name="", role="guide", store_id=store.id))
+        session.flush()
+        for guide in session.scalars(select(Guide).where(Guide.userid.in_(HOSTILE_NAMES))):
+            guide.name = HOSTILE_NAMES[guide.userid]
+    sign_in_member(client, sandbox, "zhangli")
+    export = client.get("/manager/leaderboard.xlsx?period=week&date=2026-03-05&metric=clicks")
+    assert export.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(export.data)) as book:
+        assert "<f>" not in book.read("xl/worksheets/sheet1.xml").decode()     # not a single formula
+    sheet = load_workbook(io.BytesIO(export.data)).active
+    title, names = sheet.cell(row=1, column=1), [row[1] for row in sheet.iter_rows(min_row=3)]
+    assert (title.value, title.data_type, title.quotePrefix) == ("+HYPERLINK(\"https://evil.example.com/\") 导购排行",
+                                                                 "s", True)
+    # XML reads a carriage return back as a line feed
+    assert sorted(cell.value for cell in names) == sorted(n.replace("\r", "\n") for n in HOSTILE_NAMES.values())
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in names)

@@ -45,12 +45,15 @@ def _clicks(runtime, guides: dict[str, int], customers: dict[str, int], yesterda
     plan = [("wangfang", "lin", local(yesterday, 20)), ("wangfang", "lin", local(yesterday, 20, 10)),   # repeat
             ("wangfang", "lin", local(yesterday, 23, 50)), ("wangfang", "lin", local(today, 0, 5)),   # past midnight
             ("wangfang", "wu", local(today, 10)), ("lixiao", "zhou", local(today, 12)),
-            ("lixiao", "zhou", local(today, 12, 45)), ("lixiao", None, local(today, 13))]               # anonymous
+            ("lixiao", "zhou", local(today, 12, 45)), ("lixiao", None, local(today, 13)),              # anonymous
+            ("lixiao", "qian", local(today, 14))]                  # on a link issued 100 days ago: raw only
     for guide, who, at in plan:
-        link = token(guide_id=guides[guide], customer_id=customers.get(who), target="https://shop.example.com/new")
+        issued = at - timedelta(days=100) if who == "qian" else None
+        link = token(guide_id=guides[guide], customer_id=customers.get(who), target="https://shop.example.com/new",
+                     issued_at=issued)
         record_click(db=runtime.db, connection=runtime.redis, zones=zones, token=link,
                      ref=read_link(SECRET_KEY, link), seen=ClickSeen(user_agent="UA", remote="10.0.0.1"), now=at,
-                     window=timedelta(minutes=30))
+                     window=timedelta(minutes=30), link_days=90)
 
 
 def _world(client, db, sandbox, driver, work, clock, runtime, yesterday: date, today: date):
@@ -113,6 +116,9 @@ def recompute(db, days: set[date]) -> dict[tuple[int, date], Counter]:
                     out[(t.guide_id, on)][name] += 1
         by_link: dict[tuple, list[Click]] = defaultdict(list)
         for c in s.scalars(select(Click).order_by(Click.clicked_at, Click.id)):
+            if c.link_expired:                  # an expired link's click is raw only
+                out[(c.guide_id, c.clicked_on)]["raw_clicks"] += c.clicked_on in days
+                continue
             by_link[(c.visitor, c.link_key)].append(c)
         visitors: dict[tuple[int, date], set] = defaultdict(set)
         for group in by_link.values():

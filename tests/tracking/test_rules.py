@@ -5,11 +5,13 @@ import random
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from itsdangerous import URLSafeSerializer
 
 from bot.rules.attribution import ClickTouch, FriendTie, attribute_event, friend_at, parse_attribution_rule
 from bot.rules.effect import holdout_bucket, is_held_out, newcombe_difference, wilson_interval
 from bot.rules.leaderboard import metric_value, period_range, ranked, shift
-from bot.rules.tracking import LinkRef, counted_flags, is_hot_click, parse_event, read_link, sign_link
+from bot.rules.tracking import (LINK_SALT, LinkRef, counted_flags, is_hot_click, link_expired, parse_event, read_link,
+                                sign_link, visitor_of)
 
 SECRET = "k" * 40
 T0 = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
@@ -22,7 +24,8 @@ def minutes(n: float) -> datetime:
 # ----- tokens ---------------------------------------------------------------------------------------------
 
 def test_a_token_carries_the_link_and_nothing_else_reads_it():
-    ref = LinkRef("https://shop.example.com/p/9?x=1", guide_id=3, customer_id=41, todo_id=7, material_id=12)
+    ref = LinkRef("https://shop.example.com/p/9?x=1", guide_id=3, customer_id=41, todo_id=7, material_id=12,
+                  issued_at=int(T0.timestamp()))
     token = sign_link(SECRET, ref)
     assert read_link(SECRET, token) == ref
     assert read_link("another-secret" * 3, token) is None                 # signed with another key
@@ -36,6 +39,29 @@ def test_an_altered_or_forged_token_is_refused():
     body, signature = forged_payload.rsplit(".", 1)
     assert read_link(SECRET, token.rsplit(".", 1)[0] + "." + signature) is None   # body of one, signature of another
     assert read_link(SECRET, "not-a-token") is None and read_link(SECRET, "") is None
+
+
+def test_a_token_carries_its_issue_time_and_expires_for_counting_only():
+    token = sign_link(SECRET, LinkRef("https://shop.example.com/", guide_id=3, customer_id=41))
+    ref = read_link(SECRET, token)
+    assert abs(ref.issued_at - datetime.now(timezone.utc).timestamp()) < 5
+    issued = LinkRef("https://shop.example.com/", guide_id=3, issued_at=int(T0.timestamp()))
+    assert not link_expired(issued, T0 + timedelta(days=90), 90)
+    assert link_expired(issued, T0 + timedelta(days=90.01), 90)
+    legacy = URLSafeSerializer(SECRET, salt=LINK_SALT).dumps([7, 3, 41, 12, "https://shop.example.com/"])
+    assert read_link(SECRET, legacy) == LinkRef("https://shop.example.com/", 3, 41, 7, 12, None)   # five items
+    assert not link_expired(read_link(SECRET, legacy), T0 + timedelta(days=3650), 90)
+    for bad in ([7, 3, 41, 12, "https://shop.example.com/", -1], [7, 3, 41, 12, "https://shop.example.com/", 1, 2],
+                [7, 3, 41, 12, "https://shop.example.com/", "soon"]):
+        assert read_link(SECRET, URLSafeSerializer(SECRET, salt=LINK_SALT).dumps(bad)) is None
+
+
+def test_who_clicked_is_the_signed_customer_else_the_network():
+    assert visitor_of(41, "203.0.113.9") == "c:41"
+    assert visitor_of(None, "203.0.113.9") == visitor_of(None, "203.0.113.9") != visitor_of(None, "203.0.113.10")
+    assert visitor_of(None, "2001:db8:1:2::1") == visitor_of(None, "2001:db8:1:2:ffff::9")         # one /64
+    assert visitor_of(None, "2001:db8:1:2::1") != visitor_of(None, "2001:db8:1:3::1")
+    assert visitor_of(None, "") == visitor_of(None, "")
 
 
 def test_only_http_links_are_signed():
@@ -171,7 +197,8 @@ def test_tracking_settings_are_checked():
     from config import ConfigError, Settings
 
     with pytest.raises(ConfigError) as info:
-        Settings(ATTRIBUTION_RULE="last_click,loudest", HOLDOUT_PERCENT=80, CLICK_DEDUPE_MINUTES=0).validate()
-    for name in ("ATTRIBUTION_RULE", "HOLDOUT_PERCENT", "CLICK_DEDUPE_MINUTES"):
+        Settings(ATTRIBUTION_RULE="last_click,loudest", HOLDOUT_PERCENT=80, CLICK_DEDUPE_MINUTES=0,
+                 TRACKED_LINK_DAYS=0).validate()
+    for name in ("ATTRIBUTION_RULE", "HOLDOUT_PERCENT", "CLICK_DEDUPE_MINUTES", "TRACKED_LINK_DAYS"):
         assert name in str(info.value)
     Settings(ATTRIBUTION_RULE="channel", HOLDOUT_PERCENT=0).validate()

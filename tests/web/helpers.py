@@ -16,6 +16,13 @@ from tests.spine.helpers import deliver
 ORDER_SECRET = "order-secret-for-web-tests"
 AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
 HQ_USERNAME, HQ_PASSWORD = "zongbu", "correct-horse-42"
+# Targets a browser could read as another site (it drops tabs and newlines and reads "\\" as "/").
+HOSTILE_NEXT = ["//evil.example.com/", "https://evil.example.com/", "/\\evil.example.com", "/\t/evil.example.com/",
+                "/\n/evil.example.com", "/\r\n/evil.example.com", "\t//evil.example.com", " /guide/",
+                "/%09/evil.example.com", "/%5Cevil.example.com", "/%2F/evil.example.com", "/%2f%2fevil.example.com",
+                "/ /evil.example.com", "/\u3000/evil.example.com", "/\x00/evil.example.com", "/\u200b/evil.example.com",
+                "java\tscript:alert(1)", "javascript:alert(1)", "http:/evil.example.com", "evil.example.com",
+                "/" + "a" * 2100, "", None]
 
 
 @dataclass

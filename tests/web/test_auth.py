@@ -1,14 +1,16 @@
 """Sign-in and sessions without a browser: OAuth state and code, HQ passwords, cookies, CSRF."""
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
+import requests
 from sqlalchemy import select, update
 
 from bot.app import create_app
 from models import Guide, HqUser
 from tests.conftest import CORP_ID
-from tests.web.helpers import HQ_PASSWORD, csrf_token, make_hq_user, sign_in_hq, sign_in_member
+from tests.web.helpers import HOSTILE_NEXT, HQ_PASSWORD, csrf_token, make_hq_user, sign_in_hq, sign_in_member
 
 
 def test_wecom_sign_in_redirects_to_the_configured_authorize_page(client, settings, org):
@@ -129,3 +131,77 @@ def test_inside_wecom_the_sign_in_page_goes_straight_to_oauth(client, org):
 def test_sign_in_never_redirects_off_site(client, sandbox, org):
     response = sign_in_member(client, sandbox, "wangfang", next_path="//evil.example.com/")
     assert response.headers["Location"] == "/"
+
+
+def _stays_on_site(location: str, home: str) -> bool:
+    return location == home and urlsplit(location).netloc == ""
+
+
+def test_no_sign_in_path_redirects_off_site_whatever_next_says(client, sandbox, db, org):
+    """Password sign-in, WeCom sign-in and an already signed-in /auth/login all refuse every hostile next."""
+    make_hq_user(db)
+    hostile = [target for target in HOSTILE_NEXT if target]
+    for target in hostile:
+        password = client.application.test_client()
+        token = csrf_token(password)
+        answer = password.post("/auth/login", data={"username": "zongbu", "password": HQ_PASSWORD,
+                                                    "csrf_token": token, "next": target})
+        assert _stays_on_site(answer.headers["Location"], "/"), (target, answer.headers["Location"])
+        assert _stays_on_site(password.get("/auth/login", query_string={"next": target}).headers["Location"],
+                              "/hq/"), target
+        member = client.application.test_client()
+        start = member.get("/auth/wecom", query_string={"next": target})
+        state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
+        code = sandbox.issue_oauth_code("wangfang")
+        back = member.get(f"/auth/wecom/callback?code={code}&state={state}")
+        assert _stays_on_site(back.headers["Location"], "/"), (target, back.headers["Location"])
+
+
+def _http_sign_in(web: str, sandbox, userid: str) -> requests.Session:
+    """WeCom sign-in over real HTTP, as a browser keeps its cookies."""
+    browser = requests.Session()
+    start = browser.get(f"{web}/auth/wecom", allow_redirects=False, timeout=5)
+    state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
+    back = browser.get(f"{web}/auth/wecom/callback", params={"code": sandbox.issue_oauth_code(userid), "state": state},
+                       allow_redirects=False, timeout=5)
+    assert back.status_code == 302 and back.headers["Location"] == "/"
+    return browser
+
+
+def test_a_cookie_captured_before_sign_out_is_refused_after_it(web, sandbox, org):
+    phone, desktop = _http_sign_in(web, sandbox, "wangfang"), _http_sign_in(web, sandbox, "wangfang")
+    captured = phone.cookies.get("guide_session")
+    page = phone.get(f"{web}/guide/", timeout=5)
+    assert page.status_code == 200 and "王芳" in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    out = phone.post(f"{web}/auth/logout", data={"csrf_token": token}, allow_redirects=False, timeout=5)
+    assert out.status_code == 302 and out.headers["Location"] == "/auth/login"
+    replay = requests.get(f"{web}/guide/", cookies={"guide_session": captured}, allow_redirects=False, timeout=5)
+    assert replay.status_code == 302 and replay.headers["Location"].startswith("/auth/login")
+    assert requests.get(f"{web}/hq/", cookies={"guide_session": captured}, allow_redirects=False,
+                        timeout=5).status_code == 302
+    assert desktop.get(f"{web}/guide/", allow_redirects=False, timeout=5).status_code == 200   # another sign-in
+
+
+def test_an_hq_cookie_replayed_after_sign_out_is_refused(client, db, org):
+    make_hq_user(db)
+    sign_in_hq(client)
+    captured = client.get_cookie("guide_session").value
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/hq/")})
+    replay = client.application.test_client()
+    replay.set_cookie("guide_session", captured)
+    assert replay.get("/hq/").status_code == 302
+    assert sign_in_hq(client).status_code == 302 and client.get("/hq/").status_code == 200   # signs in again
+
+
+def test_pages_may_be_framed_only_by_the_app_and_the_sidebar_also_by_wecom(client, sandbox, org):
+    sign_in_member(client, sandbox, "wangfang")
+    for path in ("/guide/", "/guide/todos", "/auth/logout-nowhere"):
+        response = client.get(path)
+        assert response.headers["Content-Security-Policy"] == "frame-ancestors 'self'", path
+        assert response.headers["X-Frame-Options"] == "SAMEORIGIN", path
+    for path in ("/guide/sidebar/", "/auth/login"):
+        response = client.get(path)
+        policy = response.headers["Content-Security-Policy"]
+        assert policy.startswith("frame-ancestors 'self' ") and "https://*.work.weixin.qq.com" in policy, path
+        assert "X-Frame-Options" not in response.headers, path

@@ -10,6 +10,7 @@ from bot.rules.periods import normalize_period, period_bounds
 from bot.sandbox.oauth import _with_query
 from handlers.web import yuan
 from handlers.web.access import safe_next
+from tests.web.helpers import HOSTILE_NEXT
 
 DEPARTMENTS = [{"id": 1, "name": "品牌", "parentid": 0}, {"id": 2, "name": "上海南京路店", "parentid": 1},
                {"id": 5, "name": "华东大区", "parentid": 1}, {"id": 6, "name": "杭州湖滨店", "parentid": 5},
@@ -54,11 +55,15 @@ def test_money_is_formatted_from_integer_fen():
     assert yuan(129900) == "¥1,299.00" and yuan(5) == "¥0.05" and yuan(-150) == "-¥1.50" and yuan(None) == "—"
 
 
-@pytest.mark.parametrize("target, expected", [
-    ("/guide/?q=1", "/guide/?q=1"), ("//evil.example.com/", None), ("https://evil.example.com/", None),
-    ("/\\evil.example.com", None), ("", None), (None, None)])
-def test_only_local_paths_are_followed_after_sign_in(target, expected):
-    assert safe_next(target) == expected
+@pytest.mark.parametrize("target", HOSTILE_NEXT)
+def test_hostile_targets_are_never_followed_after_sign_in(target):
+    assert safe_next(target) is None
+
+
+@pytest.mark.parametrize("target", ["/guide/?q=1", "/guide/?status=all&page=2", "/guide/?q=%E7%8E%8B", "/guide/?q=王",
+                                    "/manager/stores/3", "/guide/customers/wm%2D1"])
+def test_local_paths_are_followed_after_sign_in(target):
+    assert safe_next(target) == target
 
 
 def test_the_sandbox_keeps_the_redirect_uri_query_and_adds_code_and_state():
