@@ -59,7 +59,7 @@ def customer_added(*, session: Session, client, userid: str, external_userid: st
     friendship = contacts.friendship_of(session=session, guide=guide, customer=customer)
     contacts.record_added(friendship, at=at, half=half, state=state, channel=channel, guide=guide,
                           follow=_follow_of(detail, userid))
-    handover.mark_added_by_transfer(session=session, friendship=friendship, at=at)
+    handover.mark_added_by_transfer(session=session, friendship=friendship)
     tier_tags.customer_befriended(session=session, customer=customer, friendship=friendship, detail=detail)
 
 

@@ -16,7 +16,7 @@ from bot.rules.membership import earlier, later
 from bot.services.contacts import friendship_of, record_deleted_by_guide
 from bot.services.guide_views import active_clause
 from models import Customer, Friendship, GroupChat, Guide
-from models.handover import OPEN_STATUSES, TRANSFER_DONE, TRANSFER_FAILED, CustomerTransfer, GroupTransfer
+from models.handover import OPEN_STATUSES, TRANSFER_DONE, CustomerTransfer, GroupTransfer
 
 HISTORY_LIMIT = 200
 
@@ -151,7 +151,7 @@ def taken_over(*, session: Session, transfer: CustomerTransfer, at: datetime) ->
     """
     customer = session.get(Customer, transfer.customer_id)
     mine = friendship_of(session=session, guide=transfer.to_guide, customer=customer)
-    if mine.first_added_at is None or mine.first_added_at >= transfer.requested_at:
+    if mine.first_added_at is None:   # new to them (an add event for it already marked it, see below)
         mine.via_transfer = True
     mine.first_added_at = earlier(mine.first_added_at, at)
     mine.added_at = later(mine.added_at, at)
@@ -161,12 +161,14 @@ def taken_over(*, session: Session, transfer: CustomerTransfer, at: datetime) ->
     record_deleted_by_guide(original, at=at, by_transfer=True)
 
 
-def mark_added_by_transfer(*, session: Session, friendship: Friendship, at: datetime) -> None:
-    """An add event for a receiver: a friendship made by a transfer asked of this customer and receiver."""
-    asked = session.scalar(select(func.min(CustomerTransfer.requested_at)).where(
-        CustomerTransfer.customer_id == friendship.customer_id, CustomerTransfer.to_guide_id == friendship.guide_id,
-        CustomerTransfer.status != TRANSFER_FAILED, CustomerTransfer.requested_at <= at))
-    if asked is not None and friendship.first_added_at is not None and friendship.first_added_at >= asked:
+def mark_added_by_transfer(*, session: Session, friendship: Friendship) -> None:
+    """An add event for a receiver: the first add of a customer being (or just) transferred to them is the
+    transfer's, not an acquisition (WeCom sends no add event to a receiver who was a friend already)."""
+    if friendship.add_count != 1 or friendship.via_transfer:
+        return
+    if session.scalar(select(CustomerTransfer.id).where(
+            CustomerTransfer.customer_id == friendship.customer_id, CustomerTransfer.to_guide_id == friendship.guide_id,
+            CustomerTransfer.status.in_((*OPEN_STATUSES, TRANSFER_DONE))).limit(1)) is not None:
         friendship.via_transfer = True
 
 

@@ -2,10 +2,11 @@
 history kept, the customers' to-dos following the new guide (sandbox, callback, real worker, both databases)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from bot.services import store_views
 from bot.services.performance import tally_days
 from bot.services.todos_cadences import seed_defaults
 from models import Customer, Todo
@@ -63,12 +64,13 @@ def test_a_departed_guides_customers_are_handed_over(client, sandbox, driver, wo
     poll(work, clock)
     assert {r.status for r in transfers(db).values()} == {"waiting"}
     world.at(DAY1 + timedelta(days=2), 12)
+    deliver_all(driver, work, sandbox.settle_transfers())        # WeCom's add_external_contact for 李晓 first
+    assert friendship(db, "lixiao", lin).via_transfer            # a transfer's friend, not an acquisition
     poll(work, clock)
     rows = transfers(db)
     assert {r.status for r in rows.values()} == {"done"} and all(r.finished_at for r in rows.values())
-    deliver_all(driver, work, sandbox.settle_transfers())        # WeCom's add_external_contact for 李晓
     mine, hers = friendship(db, "lixiao", lin), friendship(db, "wangfang", lin)
-    assert mine.via_transfer and mine.added_at == rows["林女士"].takeover_at
+    assert mine.via_transfer and mine.added_at.timestamp() == int(rows["林女士"].takeover_at.timestamp())
     assert hers.deleted_by_transfer and hers.first_added_at.date() == DAY1 and not hers.via_transfer
 
     # History, and the performance record: no friend added for 李晓, none lost for 王芳.
@@ -81,6 +83,9 @@ def test_a_departed_guides_customers_are_handed_over(client, sandbox, driver, wo
              (wangfang.id, lixiao.id)}
     lost = sum(c["friends_lost"] for c in tally.counts.values())
     assert added == {wangfang.id: 2, lixiao.id: 0} and lost == 0
+    with db.transaction() as session:
+        board = store_views.guide_stats(session=session, store_id=sh, start=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    assert {s.userid: (s.added, s.friends) for s in board}["lixiao"] == (0, 2)    # the store page's 新增 / 好友
 
     # The next morning 林女士's care goes to 李晓; 王芳's open to-do was withdrawn.
     world.morning(DAY1 + timedelta(days=3))
