@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from models.base import Base, BigId, UTCDateTime, utcnow
 
@@ -23,11 +23,10 @@ TRANSFER_FAILED = "failed"     # WeCom refused the request itself (errcode)
 OPEN_STATUSES = (TRANSFER_WAITING,)
 
 
-class CustomerTransfer(Base):
-    __tablename__ = "customer_transfer"
+class TransferRecord:
+    """What every hand-over row records: who, to whom, for which store, asked by whom, and the outcome."""
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     from_guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id"), index=True)
     to_guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id"), index=True)
     store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"), index=True)
@@ -37,13 +36,27 @@ class CustomerTransfer(Base):
     status: Mapped[str] = mapped_column(String(16), default=TRANSFER_WAITING)
     errcode: Mapped[int | None] = mapped_column(Integer)
     reason: Mapped[str | None] = mapped_column(String(64))
+
+    @declared_attr
+    def from_guide(cls) -> Mapped["Guide"]:  # noqa: F821
+        return relationship(foreign_keys=[cls.from_guide_id])
+
+    @declared_attr
+    def to_guide(cls) -> Mapped["Guide"]:  # noqa: F821
+        return relationship(foreign_keys=[cls.to_guide_id])
+
+
+class CustomerTransfer(TransferRecord, Base):
+    """One customer asked to move to another member."""
+
+    __tablename__ = "customer_transfer"
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     takeover_at: Mapped[datetime | None] = mapped_column(UTCDateTime)   # WeCom's takeover_time
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)   # when the result became final here
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     customer: Mapped["Customer"] = relationship()  # noqa: F821
-    from_guide: Mapped["Guide"] = relationship(foreign_keys=[from_guide_id])  # noqa: F821
-    to_guide: Mapped["Guide"] = relationship(foreign_keys=[to_guide_id])  # noqa: F821
 
 
 # The poll reads the open transfers of each (from, to) pair.
@@ -51,23 +64,11 @@ Index("ix_customer_transfer_status_pair", CustomerTransfer.status, CustomerTrans
       CustomerTransfer.to_guide_id)
 
 
-class GroupTransfer(Base):
-    """A customer group handed to a new owner (groupchat/transfer or groupchat/onjob_transfer)."""
+class GroupTransfer(TransferRecord, Base):
+    """A customer group handed to a new owner (groupchat/transfer or groupchat/onjob_transfer): final at once."""
 
     __tablename__ = "group_transfer"
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("group_chat.id"), index=True)
-    from_guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id"), index=True)
-    to_guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id"), index=True)
-    store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    requested_by: Mapped[str] = mapped_column(String(100), default="")
-    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    status: Mapped[str] = mapped_column(String(16))
-    errcode: Mapped[int | None] = mapped_column(Integer)
-    reason: Mapped[str | None] = mapped_column(String(64))
 
     group: Mapped["GroupChat"] = relationship()  # noqa: F821
-    from_guide: Mapped["Guide"] = relationship(foreign_keys=[from_guide_id])  # noqa: F821
-    to_guide: Mapped["Guide"] = relationship(foreign_keys=[to_guide_id])  # noqa: F821

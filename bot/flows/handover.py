@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.rules.handover import NOT_RESIGNED, batches, result_status, transfer_kind
 from bot.services import handover
 from bot.wecom.errors import WeComError
-from models import Customer, GroupChat, Guide
+from models import Customer, Guide
 from models.handover import (KIND_ONJOB, KIND_RESIGNED, TRANSFER_DONE, TRANSFER_FAILED, TRANSFER_WAITING,
                              CustomerTransfer, GroupTransfer)
 

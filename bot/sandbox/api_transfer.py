@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
-from .apitypes import ApiRequest, opt_str, req_str, require_contact_permission, route, str_list
+from .apitypes import ApiRequest, opt_str, page, req_str, require_contact_permission, route, str_list
 from .errors import ApiError, invalid
 from .models import JsonDict
 
@@ -14,7 +15,6 @@ if TYPE_CHECKING:
 MAX_CUSTOMERS = 100
 MAX_CHATS = 100
 MAX_SUCCESS_MSG = 200
-RESULT_PAGE = 1000
 
 
 def _transfer(corp: SandboxCorp, req: ApiRequest, kind: str) -> JsonDict:
@@ -38,36 +38,13 @@ def _transfer(corp: SandboxCorp, req: ApiRequest, kind: str) -> JsonDict:
                          for eid in eids]}
 
 
-@route("externalcontact/transfer_customer")
-def transfer_customer(corp: SandboxCorp, req: ApiRequest) -> JsonDict:
-    return _transfer(corp, req, "onjob")
-
-
-@route("externalcontact/resigned/transfer_customer")
-def resigned_transfer_customer(corp: SandboxCorp, req: ApiRequest) -> JsonDict:
-    return _transfer(corp, req, "resigned")
-
-
 def _result(corp: SandboxCorp, req: ApiRequest, kind: str) -> JsonDict:
     require_contact_permission(corp, req.app)
     handover = req_str(req.body, "handover_userid", errcode=40003)
     takeover = req_str(req.body, "takeover_userid", errcode=40003)
-    rows = corp.transfer_results(kind, handover, takeover)
-    cursor = opt_str(req.body, "cursor")
-    start = int(cursor) if cursor.isdigit() else 0
-    size = getattr(corp, "transfer_result_page", RESULT_PAGE)
-    chunk = rows[start:start + size]
-    return {"customer": chunk, "next_cursor": str(start + size) if start + size < len(rows) else ""}
-
-
-@route("externalcontact/transfer_result")
-def transfer_result(corp: SandboxCorp, req: ApiRequest) -> JsonDict:
-    return _result(corp, req, "onjob")
-
-
-@route("externalcontact/resigned/transfer_result")
-def resigned_transfer_result(corp: SandboxCorp, req: ApiRequest) -> JsonDict:
-    return _result(corp, req, "resigned")
+    chunk, nxt = page(corp.transfer_results(kind, handover, takeover), opt_str(req.body, "cursor"),
+                      corp.transfer_result_page)
+    return {"customer": chunk, "next_cursor": nxt}
 
 
 def _group_transfer(corp: SandboxCorp, req: ApiRequest, resigned: bool) -> JsonDict:
@@ -86,11 +63,9 @@ def _group_transfer(corp: SandboxCorp, req: ApiRequest, resigned: bool) -> JsonD
     return {"failed_chat_list": failed}
 
 
-@route("externalcontact/groupchat/transfer")
-def groupchat_transfer(corp: SandboxCorp, req: ApiRequest) -> JsonDict:
-    return _group_transfer(corp, req, resigned=True)
-
-
-@route("externalcontact/groupchat/onjob_transfer")
-def groupchat_onjob_transfer(corp: SandboxCorp, req: ApiRequest) -> JsonDict:
-    return _group_transfer(corp, req, resigned=False)
+# 在职继承 and 离职继承 answer alike; only the member's state and the 90-day rule differ.
+for _kind, _prefix in (("onjob", "externalcontact/"), ("resigned", "externalcontact/resigned/")):
+    route(_prefix + "transfer_customer")(partial(_transfer, kind=_kind))
+    route(_prefix + "transfer_result")(partial(_result, kind=_kind))
+route("externalcontact/groupchat/transfer")(partial(_group_transfer, resigned=True))
+route("externalcontact/groupchat/onjob_transfer")(partial(_group_transfer, resigned=False))

@@ -20,6 +20,7 @@ ONJOB_WINDOW = 90 * 86400.0     # 在职继承: each customer at most twice in 9
 ONJOB_MAX_IN_WINDOW = 2
 DONE, WAITING, REFUSED, LIMIT = 1, 2, 3, 4
 ADD_WAY_ASSIGNED = 202          # follow_user.add_way: 管理员/负责人分配
+RESULT_PAGE = 1000              # transfer_result: at most 1000 customers a page
 
 
 @dataclass
@@ -46,6 +47,7 @@ class TransfersMixin(DirectoryMixin, GroupsMixin):
         self.transfer_delay = TRANSFER_DELAY
         self.customer_limits: dict[str, int] = {}
         self.transfer_outbox: list[str] = []
+        self.transfer_result_page = RESULT_PAGE
 
     def request_transfer(self, kind: str, handover: str, takeover: str, eid: str) -> int:
         """One customer of a transfer_customer call: 0 when the transfer starts, else the errcode."""

@@ -4,6 +4,8 @@ Managers see their own store, HQ any store; a member outside the store's hand-ov
 """
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from bot.flows.handover import hand_over_customers, hand_over_groups
@@ -63,42 +65,38 @@ def _chosen_ids() -> list[int] | None:
     return [int(v) for v in request.form.getlist("customer_id") if v.isdigit()]
 
 
-@bp.post("/<int:guide_id>")
-@role_required("manager", "hq")
-def hand_over(store_id: int, guide_id: int):
-    require_store(store_id)
-    back = redirect(url_for("handover.member", store_id=store_id, guide_id=guide_id))
-    chosen = _chosen_ids()
-    if chosen == []:
-        flash("请选择要交接的客户，或选择“全部客户”。", "error")
-        return back
+def _start(store_id: int, guide_id: int, unit: str, no_receiver: str, start) -> None:
+    """Find the member (404 outside the store's scope) and the chosen receiver, start, and say what happened."""
     runtime = _runtime()
     with runtime.db.transaction() as session:
         src = get_or_404(handover.guide_in_scope(session=session, store_id=store_id, guide_id=guide_id))
         dst = _receiver(session, store_id, src.id)
         if dst is None:
-            flash("请选择本店在职的接替导购。", "error")
-            return back
-        outcome = hand_over_customers(session=session, client=runtime.wecom, store_id=store_id, src=src, dst=dst,
-                                      customer_ids=chosen, requested_by=current_principal().name, now=utcnow())
-    flash(_summary("位客户", outcome), "error" if outcome.failed and not outcome.started else "message")
-    return back
+            flash(no_receiver, "error")
+            return
+        outcome = start(session=session, client=runtime.wecom, store_id=store_id, src=src, dst=dst,
+                        requested_by=current_principal().name, now=utcnow())
+    flash(_summary(unit, outcome), "error" if outcome.failed and not outcome.started else "message")
+
+
+@bp.post("/<int:guide_id>")
+@role_required("manager", "hq")
+def hand_over(store_id: int, guide_id: int):
+    require_store(store_id)
+    chosen = _chosen_ids()
+    if chosen == []:
+        flash("请选择要交接的客户，或选择“全部客户”。", "error")
+    else:
+        _start(store_id, guide_id, "位客户", "请选择本店在职的接替导购。",
+               partial(hand_over_customers, customer_ids=chosen))
+    return redirect(url_for("handover.member", store_id=store_id, guide_id=guide_id))
 
 
 @bp.post("/<int:guide_id>/groups")
 @role_required("manager", "hq")
 def hand_over_chats(store_id: int, guide_id: int):
     require_store(store_id)
-    runtime = _runtime()
-    with runtime.db.transaction() as session:
-        src = get_or_404(handover.guide_in_scope(session=session, store_id=store_id, guide_id=guide_id))
-        dst = _receiver(session, store_id, src.id)
-        if dst is None:
-            flash("请选择本店在职的新群主。", "error")
-        else:
-            outcome = hand_over_groups(session=session, client=runtime.wecom, store_id=store_id, src=src, dst=dst,
-                                       requested_by=current_principal().name, now=utcnow())
-            flash(_summary("个客户群", outcome), "error" if outcome.failed and not outcome.started else "message")
+    _start(store_id, guide_id, "个客户群", "请选择本店在职的新群主。", hand_over_groups)
     return redirect(url_for("handover.member", store_id=store_id, guide_id=guide_id) + "#groups")
 
 

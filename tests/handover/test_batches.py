@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from models import Customer, Friendship
-from tests.handover.helpers import guide, hand_over, transfers
+from tests.handover.helpers import guide, hand_over, poll, transfers
 from tests.spine.helpers import deliver
 from tests.web.helpers import sign_in_member
 
@@ -28,7 +28,7 @@ def _customers(sandbox, db, userid: str, count: int) -> list[str]:
     return eids
 
 
-def test_a_departed_guides_customers_go_a_hundred_a_call(client, sandbox, driver, work, db, org):
+def test_a_departed_guides_customers_go_a_hundred_a_call(client, sandbox, driver, work, db, clock, org):
     eids = _customers(sandbox, db, "wangfang", 150)
     deliver(driver, sandbox.member_leaves("wangfang"))
     work()
@@ -39,6 +39,12 @@ def test_a_departed_guides_customers_go_a_hundred_a_call(client, sandbox, driver
     assert sorted(e for c in calls for e in c.body["external_userid"]) == sorted(eids)
     rows = transfers(db)
     assert len(rows) == 150 and {r.status for r in rows.values()} == {"waiting"}
+    sandbox.transfer_result_page = 40           # the poll follows transfer_result's cursor
+    clock.advance(sandbox.transfer_delay)
+    poll(work, clock)
+    assert {r.status for r in transfers(db).values()} == {"done"}
+    pages = [c.body.get("cursor") for c in sandbox.calls("externalcontact/resigned/transfer_result") if c.errcode == 0]
+    assert pages == ["", "40", "80", "120"]
 
 
 def test_a_disabled_member_hands_over_on_job(client, sandbox, driver, work, db, org):
