@@ -47,7 +47,7 @@ def _live_customers(session: Session, store_id: int, guide_ids: list[int] | None
 def scope_guides(*, session: Session, store_id: int) -> list[HandoverGuide]:
     """The store's members and the members holding its customers, with counts."""
     counts = _live_customers(session, store_id)
-    guides = session.scalars(select(Guide).where(or_(Guide.store_id == store_id, Guide.id.in_(counts)))
+    guides = session.scalars(select(Guide).where(or_(Guide.store_id == store_id, Guide.id.in_(list(counts))))
                              .order_by(Guide.active, Guide.name)).all()
     groups = dict(session.execute(select(GroupChat.owner_userid, func.count())
                                   .where(GroupChat.dismissed_at.is_(None),

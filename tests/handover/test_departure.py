@@ -76,6 +76,9 @@ def test_a_departed_guides_customers_are_handed_over(client, sandbox, driver, wo
     # History, and the performance record: no friend added for 李晓, none lost for 王芳.
     history = client.get(f"/manager/stores/{sh}/handover/{wangfang.id}").get_data(as_text=True)
     assert history.count("接替完毕") == 2 and "没有待交接的客户" in history
+    timeline = client.get(f"/manager/stores/{sh}/customers/{lin}").get_data(as_text=True)
+    for line in ("添加导购王芳为好友", "客户已转接，离开导购王芳", "由导购李晓接替"):
+        assert line in timeline, line
     with db.transaction() as session:
         tally = tally_days(session=session, guide_ids=[wangfang.id, lixiao.id], start=DAY1,
                            end=DAY1 + timedelta(days=2), tz="Asia/Shanghai")

@@ -9,7 +9,7 @@ from models import Customer, GroupChat, GroupTransfer, Guide
 from tests.handover.helpers import deliver_all, guide, hand_over, poll, transfers
 from tests.spine.helpers import deliver, friendship
 from tests.todos.world import Store as World
-from tests.web.helpers import csrf_token, sign_in_member
+from tests.web.helpers import csrf_token, make_hq_user, sign_in_hq, sign_in_member
 
 DAY1 = date(2026, 3, 9)
 
@@ -81,7 +81,8 @@ def test_a_departed_owners_groups_go_to_the_new_owner(client, sandbox, driver, w
     assert "没有客户群" in client.get(path).get_data(as_text=True)
 
 
-def test_a_manager_of_another_store_or_a_guide_cannot_hand_over(client, sandbox, driver, work, db, clock, org):
+def test_a_manager_of_another_store_or_a_guide_cannot_hand_over(app, client, sandbox, driver, work, db, clock,
+                                                                 org):
     world = World(client, sandbox, driver, work, db, clock)
     world.at(DAY1, 10)
     world.customer_adds("林女士", "wangfang", 2)
@@ -101,3 +102,7 @@ def test_a_manager_of_another_store_or_a_guide_cannot_hand_over(client, sandbox,
     assert transfers(db) == {} and not sandbox.calls("externalcontact/transfer_customer")
     sign_in_member(client, sandbox, "lixiao")
     assert client.get(f"/manager/stores/{sh}/handover/").status_code == 403
+    make_hq_user(db)
+    hq = app.test_client()
+    sign_in_hq(hq)
+    assert "王芳" in hq.get(f"/manager/stores/{sh}/handover/{wangfang.id}").get_data(as_text=True)   # HQ: any store
