@@ -57,3 +57,18 @@ def test_a_disabled_member_hands_over_on_job(client, sandbox, driver, work, db, 
     assert [c.errcode for c in sandbox.calls("externalcontact/resigned/transfer_customer")] == [40097]
     assert [len(c.body["external_userid"]) for c in sandbox.calls("externalcontact/transfer_customer")] == [2]
     assert {(r.kind, r.status) for r in transfers(db).values()} == {("onjob", "waiting")}
+
+
+def test_wecom_busy_records_the_batch_as_failed_and_a_retry_starts_it(client, sandbox, driver, work, db, org):
+    _customers(sandbox, db, "wangfang", 3)
+    deliver(driver, sandbox.member_leaves("wangfang"))
+    work()
+    sign_in_member(client, sandbox, "zhangli")
+    src, dst = guide(db, "wangfang").id, guide(db, "lixiao").id
+    sandbox.inject_fault("externalcontact/resigned/transfer_customer", errcode=-1)
+    hand_over(client, org["SH001"], src, dst)
+    assert {(r.status, r.errcode) for r in transfers(db).values()} == {("failed", -1)}
+    page = client.get(f"/manager/stores/{org['SH001']}/handover/{src}").get_data(as_text=True)
+    assert "企业微信繁忙，请稍后重试" in page and page.count('name="customer_id"') == 3   # still to hand over
+    hand_over(client, org["SH001"], src, dst)
+    assert {(r.status, r.errcode) for r in transfers(db).values()} == {("waiting", None)}

@@ -106,3 +106,25 @@ def test_a_manager_of_another_store_or_a_guide_cannot_hand_over(app, client, san
     hq = app.test_client()
     sign_in_hq(hq)
     assert "王芳" in hq.get(f"/manager/stores/{sh}/handover/{wangfang.id}").get_data(as_text=True)   # HQ: any store
+
+
+def test_a_guide_moving_store_leaves_the_old_stores_customers_to_a_colleague(client, sandbox, driver, work, db,
+                                                                             clock, org):
+    world = World(client, sandbox, driver, work, db, clock)
+    world.at(DAY1, 10)
+    lin = world.customer_adds("林女士", "lixiao", 2)
+    deliver(driver, sandbox.member_moves("lixiao", [3]))       # 李晓 now works at 杭州湖滨店
+    work()
+    lixiao, zhangli, sh = guide(db, "lixiao"), guide(db, "zhangli"), org["SH001"]
+    assert lixiao.active and lixiao.store_id == org["HZ001"]
+    sign_in_member(client, sandbox, "zhangli")
+    index = client.get(f"/manager/stores/{sh}/handover/").get_data(as_text=True)
+    assert "李晓" in index and "已调离本店" in index and "1 位本店客户" in index
+    assert hand_over(client, sh, lixiao.id, zhangli.id).status_code == 302
+    assert [c.body["external_userid"] for c in sandbox.calls("externalcontact/transfer_customer")
+            if c.errcode == 0] == [[lin]]
+    world.at(DAY1 + timedelta(days=1), 12)
+    poll(work, clock)
+    deliver_all(driver, work, sandbox.settle_transfers())      # add for 张丽, DELETE_BY_TRANSFER for 李晓
+    assert transfers(db)["林女士"].status == "done"
+    assert friendship(db, "zhangli", lin).via_transfer and friendship(db, "lixiao", lin).deleted_by_transfer
