@@ -37,11 +37,12 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from handlers import web
     from handlers.web import auth as web_auth, guide as web_guide, hq as web_hq, manager as web_manager
+    from handlers.web import handover as web_handover
 
     web.init_app(app)  # session cookie, CSRF on every form, template filters
     for machine_bp in (callback.bp, api.bp, health.bp, orders_api.bp):  # signature / token / HMAC, no cookies
         web.csrf.exempt(machine_bp)
-    for web_bp in (web.assets, web_auth.bp, web_guide.bp, web_manager.bp, web_hq.bp):
+    for web_bp in (web.assets, web_auth.bp, web_guide.bp, web_manager.bp, web_hq.bp, web_handover.bp):
         app.register_blueprint(web_bp)
     from handlers.web import guide_content, hq_content, media as web_media
 

@@ -7,6 +7,7 @@ from models.content import (
 )
 from models.customer import Customer, Friendship
 from models.group import GroupChat, GroupMember
+from models.handover import CustomerTransfer, GroupTransfer
 from models.inbox import CallbackEvent
 from models.order import CustomerMobile, CustomerPurchase, Order, OrderItem, PurchaseDay, TierTag, TierTagMark
 from models.org import Guide, Store
@@ -27,3 +28,4 @@ __all__ += ["MediaFile", "Product", "Material", "MaterialFile", "MaterialTag", "
 __all__ += ["CadenceRule", "ReplenishCycle", "CommerceEvent", "Todo", "TodoCandidate", "TodoRunout", "TodoDerived",
             "TodoRun", "TodoCard", "GroupSend"]
 __all__ += ["Click", "OrderAttribution", "PerformanceDay", "HoldoutAssignment"]
+__all__ += ["CustomerTransfer", "GroupTransfer"]

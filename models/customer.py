@@ -60,6 +60,8 @@ class Friendship(Base):
     deleted_by_customer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_by_transfer: Mapped[bool] = mapped_column(default=False)
     transfer_fail_reason: Mapped[str | None] = mapped_column(String(32))
+    # The friendship came through a hand-over (在职 / 离职继承), not an acquisition: no friends-added credit.
+    via_transfer: Mapped[bool] = mapped_column(default=False)
     add_count: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
 

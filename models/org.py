@@ -37,6 +37,8 @@ class Guide(Base):
     role: Mapped[str] = mapped_column(String(16), default="guide")
     active: Mapped[bool] = mapped_column(default=True)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The time of the last directory callback (change_contact) applied: an older one arriving late is ignored.
+    directory_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Any change (a member leaving or coming back): the daily to-do run re-derives the touches of the member's
     # customers, whose caring guide may have changed.

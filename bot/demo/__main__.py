@@ -20,6 +20,7 @@ from bot.demo import seed
 from bot.sandbox import CallbackDriver, SandboxCorp, SandboxServer
 from bot.sandbox import persist
 from bot.sandbox.console import console_blueprint
+from bot.sandbox.console_handover import handover_blueprint
 from config import INSTANCE_DIR, PROJECT_ROOT, Settings
 
 WEB_PORT = int(os.environ.get("DEMO_WEB_PORT", "8000"))
@@ -27,6 +28,7 @@ SANDBOX_PORT = int(os.environ.get("DEMO_SANDBOX_PORT", "8001"))
 DEMO_ENV = INSTANCE_DIR / "demo.env"
 WORLD = INSTANCE_DIR / "sandbox-world.pickle"
 AGENT_ID = 1000002
+DEMO_TRANSFER_SECONDS = 120
 
 
 def _alnum(n: int) -> str:
@@ -67,6 +69,8 @@ def start_sandbox(settings: Settings) -> tuple[SandboxCorp, SandboxServer, Callb
                             agent_id=settings.WECOM_AGENT_ID)
     server = SandboxServer(corp, port=SANDBOX_PORT)
     server.app.register_blueprint(console_blueprint(corp, driver, after_action=lambda: persist.save(corp, WORLD)))
+    server.app.register_blueprint(handover_blueprint(corp, driver, after_action=lambda: persist.save(corp, WORLD)))
+    corp.transfer_delay = DEMO_TRANSFER_SECONDS   # WeCom waits 24 h; the demo two minutes
     server.start()
     return corp, server, driver
 

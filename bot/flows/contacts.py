@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.flows import tier_tags
-from bot.services import contacts, org
+from bot.services import contacts, handover, org
 from bot.services.channels import resolve_channel_state
 from bot.wecom.errors import NotExternalContact, WelcomeCodeUsed
-from models import Channel, Guide
+from models import Channel, Guide, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,7 @@ def customer_added(*, session: Session, client, userid: str, external_userid: st
     friendship = contacts.friendship_of(session=session, guide=guide, customer=customer)
     contacts.record_added(friendship, at=at, half=half, state=state, channel=channel, guide=guide,
                           follow=_follow_of(detail, userid))
+    handover.mark_added_by_transfer(session=session, friendship=friendship)
     tier_tags.customer_befriended(session=session, customer=customer, friendship=friendship, detail=detail)
 
 
@@ -90,3 +91,5 @@ def transfer_failed(*, session: Session, userid: str, external_userid: str, reas
     guide = org.ensure_guide(session=session, userid=userid)
     customer = contacts.upsert_customer(session=session, external_userid=external_userid)
     contacts.friendship_of(session=session, guide=guide, customer=customer).transfer_fail_reason = reason
+    handover.transfer_failed(session=session, customer_id=customer.id, to_guide_id=guide.id, reason=reason,
+                             now=utcnow())

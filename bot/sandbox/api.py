@@ -14,7 +14,7 @@ from flask import Flask, Response, request
 from werkzeug.datastructures import MultiDict
 
 from . import api_contact, api_directory, api_group, api_message  # noqa: F401  (register routes)
-from . import api_jsapi  # noqa: F401  (register routes)
+from . import api_jsapi, api_transfer  # noqa: F401  (register routes)
 from . import ids
 from .apitypes import ROUTES, ApiRequest
 from .core import normalize_path

@@ -48,6 +48,7 @@ ALLOWED = {
     "member_deletes_customer", "customer_deletes_member", "transfer_fail", "join_group",
     "customer_scans_join_way", "quit_group", "change_group_owner", "rename_group", "change_group_notice",
     "dismiss_group", "admin_creates_tag", "admin_deletes_tag", "admin_renames_tag",
+    "member_leaves", "member_disabled", "member_moves", "customer_refuses_transfer",   # see console_handover.py
 }
 
 

@@ -22,6 +22,10 @@ ERRMSG: dict[int, str] = {
     40058: "invalid parameter",
     40068: "invalid tagid",
     40096: "invalid external userid",
+    40097: "handover user is not resigned",
+    40128: "customer transfer too frequently",
+    40129: "customer is being transferred",
+    40130: "handover and takeover user are the same",
     41001: "access_token missing",
     41002: "corpid missing",
     41004: "corpsecret missing",
@@ -37,6 +41,9 @@ ERRMSG: dict[int, str] = {
     60123: "invalid party id",
     81013: "user & party & tag all invalid",
     84061: "not external contact",
+    90500: "chat owner is not resigned",
+    90501: "chat is not external group chat",
+    90502: "chat owner is resigned",
     301002: "access_token and agentid mismatch",
 }
 

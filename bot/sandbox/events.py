@@ -93,3 +93,10 @@ def text_message(corp_id: str, created: int, userid: str, content: str, msg_id: 
     parts = [el("ToUserName", corp_id), el("FromUserName", userid), el("CreateTime", created),
              el("MsgType", "text"), el("Content", content), el("MsgId", msg_id), el("AgentID", agent_id)]
     return "<xml>" + "".join(parts) + "</xml>"
+
+
+def contact_change(corp_id: str, created: int, change_type: str, userid: str,
+                   fields: Sequence[tuple[str, str | int]] = ()) -> str:
+    """change_contact (通讯录变更): create_user / update_user carry the changed fields; delete_user only UserID."""
+    parts = [el("ChangeType", change_type), el("UserID", userid)] + [el(name, value) for name, value in fields]
+    return _event(corp_id, created, "change_contact", parts)

@@ -12,9 +12,10 @@ from collections.abc import Callable
 
 from .world_groupsend import GroupSendMixin
 from .world_jsapi import JsapiMixin
+from .world_transfers import TransfersMixin
 
 
-class SandboxCorp(GroupSendMixin, JsapiMixin):
+class SandboxCorp(TransfersMixin, GroupSendMixin, JsapiMixin):
     """The whole emulated corp: directory, customers, tags, groups, messages, media, tokens.
 
     ``secrets`` maps each secret to its app's agentid, or to None for the 客户联系 secret.
@@ -28,6 +29,8 @@ class SandboxCorp(GroupSendMixin, JsapiMixin):
         self._init_messages()
         self._init_groupsend()
         self._init_jsapi()
+        self._init_directory()
+        self._init_transfers()
 
     def __repr__(self) -> str:
         return (f"SandboxCorp({self.corp_id!r}, members={len(self.members)}, "

@@ -4,8 +4,9 @@ A rollup of a range of store-local days (stores sharing a time zone) reads each 
 grouped or range-bounded query, adds them up per (guide, day) and replaces those days' rows, so it is
 idempotent and may run as often as wanted (every few minutes for today, nightly for the last weeks).
 What counts on which day:
-- friends added: friendships first added that day (per channel code); lost: deleted by the customer, or
-  by the guide other than through a transfer; group joins: customers joining a group credited to the guide;
+- friends added: friendships first added that day (per channel code), not those a hand-over made; lost:
+  deleted by the customer, or by the guide other than through a transfer; group joins: customers joining a
+  group credited to the guide;
 - to-dos assigned: generated that day (less those a later run withdrew, their touch gone); sent: handed to
   WeCom (group-send task created, or sent in the chat); done: reached the customer (by its send time);
   expired: the window closed that day unsent;
@@ -73,7 +74,8 @@ class Window:
 
 def _friends(session: Session, guides: list[int], w: Window, tally: Tally) -> None:
     added = session.execute(select(Friendship.guide_id, Friendship.first_added_at, Friendship.channel_id)
-                            .where(Friendship.guide_id.in_(guides), w.within(Friendship.first_added_at)))
+                            .where(Friendship.guide_id.in_(guides), w.within(Friendship.first_added_at),
+                                   Friendship.via_transfer.is_(False)))
     for guide_id, at, channel_id in added:
         day = w.day_of(at)
         tally.add(guide_id, day, "friends_added")

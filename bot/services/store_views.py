@@ -35,7 +35,7 @@ def store_by_id(*, session: Session, store_id: int) -> Store | None:
 def guide_stats(*, session: Session, store_id: int, start: datetime) -> list[GuideStats]:
     """Per guide of the store: friends first added since start, lost since start, active now."""
     f = Friendship
-    added = func.coalesce(func.sum(case((f.first_added_at >= start, 1), else_=0)), 0)
+    added = func.coalesce(func.sum(case((and_(f.first_added_at >= start, f.via_transfer.is_(False)), 1), else_=0)), 0)
     lost = func.coalesce(func.sum(case((or_(
         f.deleted_by_customer_at >= start,
         and_(f.deleted_by_guide_at >= start, f.deleted_by_transfer.is_(False)),

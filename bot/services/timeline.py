@@ -44,7 +44,9 @@ def timeline_events(*, session: Session, customer: Customer,
 def _friendship_events(f: Friendship, guide: Guide, channel: Channel | None) -> list[TimelineEvent]:
     out = []
     source = channel_label(f.campaign, channel is not None, f.add_way)
-    if f.first_added_at:
+    if f.first_added_at and f.via_transfer:
+        out.append(TimelineEvent(f.first_added_at, KIND_FRIEND, f"由导购{guide.name}接替", "来源：客户交接"))
+    elif f.first_added_at:
         out.append(TimelineEvent(f.first_added_at, KIND_FRIEND, f"添加导购{guide.name}为好友", f"来源：{source}"))
     if f.added_at and f.first_added_at and f.added_at > f.first_added_at:
         out.append(TimelineEvent(f.added_at, KIND_FRIEND, f"重新添加导购{guide.name}", f"来源：{source}"))

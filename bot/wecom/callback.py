@@ -17,6 +17,9 @@ from wechatpy.work.exceptions import InvalidCorpIdException
 from wechatpy.work.crypto import WeChatCrypto
 
 
+DIRECTORY_FIELDS = ("NewUserID", "Status", "Department", "MainDepartment", "IsLeaderInDept", "Position")
+
+
 class CallbackRejected(Exception):
     """The request is not a valid callback; `status` is the HTTP answer."""
 
@@ -82,6 +85,9 @@ class WeComEvent:
                      "ChatId", "Id", "TagType", "TaskId", "EventKey", "ResponseCode", "Source", "FailReason",
                      "CurMemVer", "CreateTime")
             basis = [f"{n}={self.get(n)}" for n in names]
+            # Directory updates of one member within a second differ by what changed (only when present,
+            # so that the keys of every other event stay as they were).
+            basis += [f"{n}={self.get(n)}" for n in DIRECTORY_FIELDS if self.get(n)]
             basis += sorted(self.items("MemChangeList"))
         return hashlib.sha256("\x1f".join(basis).encode()).hexdigest()
 

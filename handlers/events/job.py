@@ -5,6 +5,7 @@ import logging
 
 from handlers.events import chat, contact, tag  # noqa: F401  (registers the handlers)
 from handlers.events import card  # noqa: F401  (registers the card-click handler)
+from handlers.events import directory  # noqa: F401  (registers the directory handlers)
 from handlers.events.registry import handler_for
 from bot.services.inbox import record_failure
 from bot.wecom.callback import event_from_xml

@@ -1,0 +1,45 @@
+"""Helpers for the hand-over tests: the scheduled poll, the manager's form, the rows written."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+from models import Customer, CustomerTransfer, Guide
+from tasks.schedule import fire, slot_of
+from tests.spine.helpers import deliver
+from tests.web.helpers import csrf_token
+
+
+def guide(db, userid: str) -> Guide:
+    with db.transaction() as session:
+        return session.scalars(select(Guide).where(Guide.userid == userid)).one()
+
+
+def poll(work, clock) -> int:
+    """The scheduler fires the hand-over poll (at WeCom's clock) and the worker runs it."""
+    fire("handover-poll-transfers", slot_of(datetime.fromtimestamp(clock(), timezone.utc)))
+    return work()
+
+
+def hand_over(client, store_id: int, src_id: int, dst_id: int, customer_ids: list[int] | None = None):
+    """The manager's form: every customer, or the ticked ones, to the receiver."""
+    path = f"/manager/stores/{store_id}/handover/{src_id}"
+    data = {"csrf_token": csrf_token(client, path), "to_guide_id": str(dst_id),
+            "scope": "all" if customer_ids is None else "selected",
+            "customer_id": [str(c) for c in customer_ids or []]}
+    return client.post(path, data=data)
+
+
+def transfers(db) -> dict[str, CustomerTransfer]:
+    """Each customer's latest transfer, by customer name."""
+    with db.transaction() as session:
+        rows = session.scalars(select(CustomerTransfer).join(Customer, Customer.id == CustomerTransfer.customer_id)
+                               .order_by(CustomerTransfer.id)).all()
+        return {row.customer.name: row for row in rows}
+
+
+def deliver_all(driver, work, xmls: list[str]) -> None:
+    for xml in xmls:
+        deliver(driver, xml)
+    work()
