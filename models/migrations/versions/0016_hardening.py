@@ -2,7 +2,7 @@
 click says whether its link had expired (kept raw, not counted)
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-05 08:10:00.000000
 """
 from alembic import op
