@@ -28,6 +28,13 @@ def thresholds_from(settings: Settings) -> QuadrantThresholds:
                               window_days=settings.QUADRANT_WINDOW_DAYS)
 
 
+def configured_thresholds() -> QuadrantThresholds:
+    """The quadrant thresholds of the running app (QUADRANT_* settings)."""
+    from bot import runtime as rt
+
+    return thresholds_from(rt.current().settings)
+
+
 def counted_filter(store_id: int | None, start: date | None, end: date):
     """The WHERE clause of counted, matched orders of a store (None: every store) in [start, end]."""
     clauses = [counted_clause(), Order.purchase_day <= end]
