@@ -107,7 +107,8 @@ def share_svg(parts: list[tuple[str, int]], label: str, *, width: int = WIDTH, h
     for i, (_name, value) in enumerate(parts):
         if total and value:
             length = value / total * width
-            shapes.append(f'<rect x="{x:.1f}" y="0" width="{length:.1f}" height="{height}" class="bar-fill bar-{i % 4}"/>')
+            shapes.append(f'<rect x="{x:.1f}" y="0" width="{length:.1f}" height="{height}" '
+                          f'class="bar-fill bar-{i % 4}"/>')
             x += length
     return Markup(f'<svg class="share" viewBox="0 0 {width} {height}" role="img" aria-label="{title}">'
                   f'<title>{title}</title>{"".join(shapes)}</svg>')

@@ -9,10 +9,12 @@ from sqlalchemy import select
 from bot.rules.metrics import QUADRANT_VIP
 from bot.services import todos_actions as actions
 from bot.services.todos import Policy
+from bot.services.todos_cadences import seed_defaults
 from content_library.catalogue import save_material
 from content_library.forms import MaterialForm
 from models import CadenceRule
 from tests.todos.helpers import befriend, buy, codes, customer, guide_id, only, open_lists, run_day, todos
+from tests.web.helpers import csrf_token, make_hq_user, sign_in_hq
 
 DAY = date(2026, 3, 10)
 COAT = [("SKU-COAT", "外套", 2)]   # 2 x 199 yuan
@@ -80,3 +82,33 @@ def test_a_material_for_vip_customers_goes_only_with_their_to_dos(db, org):
     open_lists(db, DAY)
     chosen = {t.customer.name: sorted(t.material_ids) for t in todos(db)}
     assert chosen == {"王重要": sorted([vip, anyone]), "李一般": [anyone]}
+
+
+def test_hq_targets_a_rule_and_a_material_at_quadrants_on_their_pages(client, db, org):
+    with db.transaction() as session:
+        seed_defaults(session=session)
+        rule_id = session.scalars(select(CadenceRule.id).where(CadenceRule.code == "repeat_perks")).one()
+    make_hq_user(db)
+    sign_in_hq(client)
+    token = csrf_token(client, f"/hq/cadences/{rule_id}")
+    form = {"csrf_token": token, "name": "老客专享", "window_start": "7", "window_end": "30", "priority": "60",
+            "tiers": ["second", "third_plus"], "templates": ["{salutation}，老客专享来啦"], "limit": "0",
+            "enabled": "1", "quadrants": ["重要价值", "VIP"]}
+    refused = client.post(f"/hq/cadences/{rule_id}", data=form)
+    assert refused.status_code == 422 and "未知的顾客象限" in refused.get_data(as_text=True)
+    form["quadrants"] = ["一般价值", "重要价值"]
+    assert client.post(f"/hq/cadences/{rule_id}", data=form).status_code == 302
+    with db.transaction() as session:
+        assert session.get(CadenceRule, rule_id).quadrants == ["重要价值", "一般价值"]   # in the quadrants' order
+    assert "重要价值、一般价值" in client.get("/hq/cadences/").get_data(as_text=True)
+    page = client.get(f"/hq/cadences/{rule_id}").get_data(as_text=True)
+    assert 'name="quadrants" value="重要价值" checked' in page and 'value="重要发展" >' in page
+
+    material = {"csrf_token": token, "kind": "copy", "title": "重要客户礼遇", "scope": "all", "enabled": "1",
+                "body": "{salutation}，专属礼遇", "quadrants": ["重要发展", "其他"]}
+    refused = client.post("/hq/content/new", data=material)
+    assert refused.status_code == 422 and "未知的顾客象限" in refused.get_data(as_text=True)
+    material["quadrants"] = ["重要发展"]
+    made = client.post("/hq/content/new", data=material)
+    assert made.status_code == 302
+    assert 'name="quadrants" value="重要发展" checked' in client.get(made.headers["Location"]).get_data(as_text=True)

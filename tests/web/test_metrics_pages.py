@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +12,7 @@ import pytest
 from tests.purchases.helpers import post_orders
 from tests.purchases.test_metrics_api import _sh001_orders
 from tests.spine.helpers import deliver
-from tests.web.helpers import ORDER_SECRET, make_hq_user, sign_in_hq, sign_in_member
+from tests.web.helpers import HQ_PASSWORD, HQ_USERNAME, ORDER_SECRET, make_hq_user, sign_in_hq, sign_in_member
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY = datetime.now(SHANGHAI).date()
@@ -147,3 +147,62 @@ def test_a_bad_period_is_a_400_with_a_message(client, sandbox, org, query, messa
     html = response.get_data(as_text=True)
     assert message in _text(html, "period-error")
     assert 'data-testid="period-form"' in html                   # the picker is there to fix it
+
+
+def _fits_the_phone(page) -> None:
+    """Nothing sticks out sideways at 390 px (wide tables scroll inside their own box)."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_manager_reads_the_metrics_on_the_phone(phone, web, example, screenshot):
+    page = phone
+    page.goto(web + "/auth/login")
+    page.get_by_test_id("wecom-login").click()
+    page.wait_for_url(re.compile(r".*/connect/oauth2/authorize.*"))
+    page.locator('a.member[data-userid="zhangli"]').click()
+    page.wait_for_url(re.compile(re.escape(web) + r"/manager/.*"))
+    page.get_by_test_id("store-metrics").click()                 # from the store page
+    page.wait_for_url(re.compile(r".*/manager/metrics.*"))
+    page.get_by_test_id("period-select").select_option("custom")
+    page.get_by_test_id("from").fill("2026-01-01")
+    page.get_by_test_id("to").fill("2026-03-31")
+    page.get_by_role("button", name="查看").click()
+    page.wait_for_url(re.compile(r".*from=2026-01-01.*"))
+    assert page.get_by_test_id("rate-customers").inner_text() == "35.0%"
+    assert page.get_by_test_id("nav-metrics").get_attribute("class") == "active"
+    _fits_the_phone(page)
+    screenshot(page, "60-manager-metrics")
+
+    page.goto(f"{web}/manager/metrics?{DELETIONS}")
+    assert page.get_by_test_id("deletion-rate").inner_text() == "25.0%"
+    _fits_the_phone(page)
+    screenshot(page, "61-manager-metrics-deletions")
+
+    page.get_by_test_id("period-select").select_option("custom")
+    page.get_by_test_id("from").fill("2026-03-31")
+    page.get_by_test_id("to").fill("2026-01-01")
+    page.get_by_role("button", name="查看").click()
+    assert page.get_by_test_id("period-error").inner_text() == "开始日期不能晚于结束日期"
+    screenshot(page, "62-manager-metrics-bad-period")
+
+
+def test_hq_picks_a_region_on_the_phone(phone, web, db, example, screenshot):
+    make_hq_user(db)
+    page = phone
+    page.goto(web + "/hq/")
+    page.fill("input[name=username]", HQ_USERNAME)
+    page.fill("input[name=password]", HQ_PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_url(web + "/hq/")
+    page.get_by_test_id("hq-metrics").click()
+    page.wait_for_url(re.compile(r".*/hq/metrics.*"))
+    page.get_by_test_id("scope-select").select_option("region:华东")
+    page.get_by_test_id("period-select").select_option("custom")
+    page.get_by_test_id("from").fill(D1.isoformat())
+    page.get_by_test_id("to").fill(D2.isoformat())
+    page.get_by_role("button", name="查看").click()
+    page.wait_for_url(re.compile(r".*scope=region.*"))
+    assert page.get_by_test_id("scope").inner_text() == "华东区域"
+    assert page.get_by_test_id("deletion-rate").inner_text() == "28.6%"
+    _fits_the_phone(page)
+    screenshot(page, "63-hq-metrics-region")
