@@ -8,8 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.rules.content_selection import CustomerFacts, PurchaseFacts, Ranked, rank
-from bot.rules.metrics import QuadrantThresholds
-from bot.services.quadrants import quadrants_of
 from content_library.catalogue import facts_of, list_materials
 from content_library.purchases import purchase_facts
 from models import Customer, Material, MaterialSend, Store
@@ -40,12 +38,11 @@ def customer_facts(*, session: Session, customer: Customer, store: Store | None,
 def select_materials(*, session: Session, customer: Customer, store: Store | None, on: date,
                      occasion: str | None = None, limit: int = 5,
                      purchases: PurchaseFacts | None = None, tier: str | None = None,
-                     thresholds: QuadrantThresholds = QuadrantThresholds()) -> list[Selected]:
-    """The best materials for the customer, best first: enabled, valid, in scope, of their quadrant on `on`,
-    not sent before."""
-    quadrant = quadrants_of(session=session, customer_ids=[customer.id], on=on, thresholds=thresholds)
+                     quadrant: str | None = None) -> list[Selected]:
+    """The best materials for the customer, best first: enabled, valid, in scope, for their value quadrant
+    (bot.services.quadrants.quadrants_of; None: no purchase in the window), not sent before."""
     facts = customer_facts(session=session, customer=customer, store=store, purchases=purchases, tier=tier,
-                           quadrant=quadrant.get(customer.id))
+                           quadrant=quadrant)
     materials = {m.id: m for m in list_materials(session=session) if m.enabled}
     ranked = rank([facts_of(m) for m in materials.values()], facts, on, requested=occasion, limit=limit)
     return [Selected(materials[r.material_id], r) for r in ranked]
