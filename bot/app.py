@@ -62,6 +62,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         web.csrf.exempt(tracking_bp)   # a signed token, the events HMAC, the API bearer token: no cookies
     for tracking_bp in (web_leaderboard.bp, web_effect.bp, web_radar.bp):
         app.register_blueprint(tracking_bp)
+    from handlers.web import metrics as web_metrics
+
+    app.register_blueprint(web_metrics.bp)   # repurchase, quadrants and the deletion rate on pages (issue 16)
 
     from bot import cli
 

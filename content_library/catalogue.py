@@ -8,6 +8,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.rules.content_selection import MaterialFacts, in_scope, is_valid_on
+from bot.rules.metrics import QUADRANTS
 from content_library.forms import MaterialForm, MaterialInvalid, form_errors
 from models import (
     Click, CommerceEvent, Material, MaterialFile, MaterialRegion, MaterialSend, MaterialStore, MaterialTag, MediaFile,
@@ -60,6 +61,7 @@ def save_material(*, session: Session, form: MaterialForm, material: Material | 
 def _apply(material: Material, form: MaterialForm) -> None:
     material.title = form.title.strip()
     material.body = form.body
+    material.quadrants = [q for q in QUADRANTS if q in form.quadrants]
     material.link_url = form.link_url.strip() or None
     material.link_desc = form.link_desc.strip() or None
     material.mini_appid = form.mini_appid.strip() or None
@@ -152,7 +154,7 @@ def facts_of(material: Material) -> MaterialFacts:
         scope_store_ids=frozenset(s.store_id for s in material.stores),
         tags={k: frozenset(v) for k, v in tags.items()},
         product_categories=frozenset(i.product.category for i in material.items),
-        newest_launch_on=max(launches) if launches else None,
+        newest_launch_on=max(launches) if launches else None, quadrants=frozenset(material.quadrants or ()),
     )
 
 
@@ -185,7 +187,7 @@ def form_of(material: Material) -> MaterialForm:
         scope=material.scope, regions=[r.region for r in material.regions],
         store_ids=[s.store_id for s in material.stores], valid_from=material.valid_from,
         valid_to=material.valid_to, enabled=material.enabled, file_ids=[f.file_id for f in material.files],
-        product_ids=[i.product_id for i in material.items],
+        product_ids=[i.product_id for i in material.items], quadrants=list(material.quadrants or ()),
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.rules.content_selection import ALL_SEASONS, OCCASION_LABELS, TIER_LABELS
+from bot.rules.metrics import quadrant_problems
 from content_library.templates import template_problems
 from models.content import MATERIAL_KINDS, SCOPES, TAG_DIMENSIONS
 
@@ -42,6 +43,7 @@ class MaterialForm:
     enabled: bool = True
     file_ids: list[int] = field(default_factory=list)
     product_ids: list[int] = field(default_factory=list)
+    quadrants: list[str] = field(default_factory=list)   # value quadrants (bot.rules.metrics); empty: all
 
 
 class MaterialInvalid(ValueError):
@@ -74,6 +76,8 @@ def form_errors(form: MaterialForm, *, known_store_ids: set[int], known_file_ids
         errors["files"] = "图片不存在，请重新上传"
     if set(form.product_ids) - known_product_ids:
         errors["products"] = "商品不存在"
+    if quadrant_problems(form.quadrants):
+        errors["quadrants"] = "未知的顾客象限"
     return errors
 
 
@@ -161,5 +165,6 @@ def form_from_fields(kind: str, fields) -> tuple[MaterialForm, dict[str, str]]:
         valid_to=_date_field(fields.get("valid_to", ""), "valid_to", errors),
         enabled=fields.get("enabled") == "1",
         file_ids=_int_list(fields.getlist("file_ids")), product_ids=_int_list(fields.getlist("product_ids")),
+        quadrants=[q for q in fields.getlist("quadrants") if q],
     )
     return form, errors

@@ -36,6 +36,8 @@ class CadenceRule(Base):
     offsets: Mapped[list] = mapped_column(JSON, default=list)          # custom touches, days after the reference
     priority: Mapped[int] = mapped_column(Integer, default=50)         # higher comes first
     tiers: Mapped[list] = mapped_column(JSON, default=list)            # empty: every tier
+    # The value quadrants (重要价值 ...) it is for, bot.rules.metrics; empty: every customer
+    quadrants: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     templates: Mapped[list] = mapped_column(JSON, default=list)        # copy templates, rotated per customer
     material_spec: Mapped[dict] = mapped_column(JSON, default=dict)    # {"occasion", "kinds", "limit"}
     coupon: Mapped[str] = mapped_column(String(100), default="")       # fills the {coupon} placeholder

@@ -80,6 +80,8 @@ class Material(Base):
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     enabled: Mapped[bool] = mapped_column(default=True)
+    # The value quadrants (重要价值 ...) it is for, bot.rules.metrics; empty: every customer
+    quadrants: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("guide.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

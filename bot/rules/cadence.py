@@ -16,6 +16,7 @@ from functools import lru_cache
 from datetime import date, datetime, timedelta
 
 from bot.rules.membership import is_active
+from bot.rules.metrics import in_audience, quadrant_problems
 
 KIND_LABELS = {"lifecycle": "会员关怀", "revisit": "回访", "birthday": "生日关怀", "second_purchase": "复购机会",
                "replenishment": "补货提醒"}
@@ -50,6 +51,7 @@ class Cadence:
     tiers: frozenset[str] = frozenset()     # empty: every tier
     offsets: tuple[int, ...] = ()           # empty: one touch on the reference day
     enabled: bool = True
+    quadrants: frozenset[str] = frozenset()  # the value quadrants it is for (bot.rules.metrics); empty: all
 
     def touches(self) -> tuple[int, ...]:
         """The offsets of the rule's touches (a single touch at 0 when none are set)."""
@@ -67,6 +69,7 @@ class CustomerFacts:
     birthday: date | None = None
     last_cart_day: date | None = None       # the latest add-to-cart day
     runout_days: tuple[date, ...] = ()      # when each consumable last bought runs out
+    quadrant: str | None = None             # the value quadrant on the day (bot.rules.metrics.quadrant)
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,8 @@ def cadence_problems(rule: Cadence) -> list[str]:
         problems.append("生日规则不使用回访节点")
     if not 0 <= rule.priority <= 100:
         problems.append("优先级须在 0 到 100 之间")
+    if quadrant_problems(rule.quadrants):
+        problems.append("未知的顾客象限")
     return problems
 
 
@@ -122,11 +127,13 @@ DERIVATION_VERSION = 1
 def derivation(rules: list[tuple[int, Cadence]], cycles: dict[str, int]) -> dict:
     """What the kept touches follow (a JSON object): for each enabled rule, by id, its rank among them (the
     order given: the run's tie-break order) and the fields that decide its touches (trigger, window, priority,
-    tiers, offsets); and the usage cycles by SKU. Copy and materials are not in it: texts are rendered on use."""
+    tiers, offsets, and the quadrants when it has some); and the usage cycles by SKU. Copy and materials are not
+    in it: texts are rendered on use."""
     enabled = [(rule_id, rule) for rule_id, rule in rules if rule.enabled]
     followed = {str(rule_id): {"rank": rank, "trigger": rule.trigger,
                                "touches": [rule.window_start, rule.window_end, rule.priority, sorted(rule.tiers),
-                                           sorted(set(rule.offsets))]}
+                                           sorted(set(rule.offsets))]
+                               + ([sorted(rule.quadrants)] if rule.quadrants else [])}
                 for rank, (rule_id, rule) in enumerate(enabled)}
     return {"version": DERIVATION_VERSION, "rules": followed, "cycles": dict(sorted(cycles.items()))}
 
@@ -240,6 +247,8 @@ def _birthday_due(rule: Cadence, facts: CustomerFacts, on: date) -> list[Due]:
 def due(rule: Cadence, facts: CustomerFacts, on: date) -> list[Due]:
     """The touches of one rule due for a customer on a day (usually none or one)."""
     if not rule.enabled or (rule.tiers and facts.tier not in rule.tiers):
+        return []
+    if not in_audience(rule.quadrants, facts.quadrant):
         return []
     if rule.trigger in BIRTHDAY_TRIGGERS:
         return _birthday_due(rule, facts, on)

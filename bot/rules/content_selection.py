@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.rules.metrics import in_audience
+
 # The tier codes of bot.rules.purchases.TIERS; "none" is a prospect (潜客).
 TIER_LABELS = {"none": "潜客", "first": "首次购买", "second": "购买过二次", "third_plus": "购买三次及以上"}
 OCCASION_LABELS = {"birthday": "生日", "after_sales": "售后关怀", "new_arrival": "新品上市", "recall": "召回",
@@ -66,6 +68,7 @@ class CustomerFacts:
     purchases: PurchaseFacts = PurchaseFacts()
     birthday: date | None = None
     sent_material_ids: frozenset[int] = frozenset()
+    quadrant: str | None = None                      # the value quadrant on the day (bot.rules.metrics)
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class MaterialFacts:
     tags: dict[str, frozenset[str]] = field(default_factory=dict)   # dimension -> values
     product_categories: frozenset[str] = frozenset()                # an outfit's products
     newest_launch_on: date | None = None                            # of its products
+    quadrants: frozenset[str] = frozenset()                         # value quadrants it is for; empty: all
 
     def tagged(self, dimension: str) -> frozenset[str]:
         return self.tags.get(dimension, frozenset())
@@ -151,6 +155,8 @@ def exclusion(material: MaterialFacts, customer: CustomerFacts, on: date,
         return "已发送过"
     if material.tagged("tier") and customer.tier not in material.tagged("tier"):
         return "不适用于该顾客层级"
+    if not in_audience(material.quadrants, customer.quadrant):
+        return "不适用于该顾客象限"
     if material.tagged("occasion") and not material.tagged("occasion") & occasions:
         return "场合不符"
     seasons = material.tagged("season")

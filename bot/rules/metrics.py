@@ -6,7 +6,7 @@ calendar days; the order-based rate counts raw orders.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from statistics import fmean
 from typing import Iterable, Mapping, Sequence
 
@@ -111,3 +111,69 @@ def quadrant_counts(customers: Iterable[tuple[int, int]], thresholds: QuadrantTh
         if name is not None:
             out[name] += 1
     return out
+
+
+def quadrant_problems(values: Iterable[str]) -> list[str]:
+    """The values that are not one of the four quadrants (an audience names quadrants by their Chinese name)."""
+    return [v for v in values if v not in QUADRANTS]
+
+
+def in_audience(quadrants: Iterable[str], customer_quadrant: str | None) -> bool:
+    """True when an audience of quadrants (empty: everyone) takes a customer of this quadrant.
+
+    A customer without a purchase in the window has no quadrant and is outside every non-empty audience.
+    """
+    wanted = frozenset(quadrants)
+    return not wanted or customer_quadrant in wanted
+
+
+# 删粉率 (friend deletion rate, seed 000 §03: "10-15%的删粉率为正常现象").
+@dataclass(frozen=True)
+class FriendSpan:
+    """What a friendship row records: its first and latest add, and the latest deletion by each side."""
+
+    first_added_at: datetime | None
+    added_at: datetime | None
+    deleted_by_guide_at: datetime | None = None
+    deleted_by_customer_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DeletionCounts:
+    at_start: int      # friends at the period's start
+    added: int         # friendships made (first added, or added again) in the period, not friends at its start
+    deleted: int       # of those, the ones the customer deleted in the period
+
+    @property
+    def rate(self) -> Ratio:
+        """删粉率 = customers who deleted the guide in the period / (friends at its start + friends added in it)."""
+        return Ratio(self.deleted, self.at_start + self.added)
+
+
+def friend_at(span: FriendSpan, instant: datetime) -> bool:
+    """Whether the friendship was on at `instant`, from the events the row knows of before it.
+
+    The latest add before the instant is `added_at` when it is earlier, else the first add (the adds in
+    between are not kept); the friendship was on if that add came after every deletion known before it.
+    """
+    if span.first_added_at is None or span.first_added_at >= instant:
+        return False
+    added = span.added_at if span.added_at is not None and span.added_at < instant else span.first_added_at
+    ends = [e for e in (span.deleted_by_guide_at, span.deleted_by_customer_at) if e is not None and e < instant]
+    return all(added > end for end in ends)
+
+
+def deletion_counts(spans: Iterable[FriendSpan], start: datetime, end: datetime) -> DeletionCounts:
+    """The deletion-rate counts of friendships over [start, end): a deletion counts when the customer deleted
+    the guide (删粉); the guide deleting a customer, or a transfer, does not."""
+    at_start = added = deleted = 0
+    for span in spans:
+        on_at_start = friend_at(span, start)
+        made = any(t is not None and start <= t < end for t in (span.first_added_at, span.added_at))
+        if not (on_at_start or made):
+            continue
+        at_start += on_at_start
+        added += not on_at_start
+        gone = span.deleted_by_customer_at
+        deleted += gone is not None and start <= gone < end
+    return DeletionCounts(at_start, added, deleted)

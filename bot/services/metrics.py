@@ -28,13 +28,20 @@ def thresholds_from(settings: Settings) -> QuadrantThresholds:
                               window_days=settings.QUADRANT_WINDOW_DAYS)
 
 
-def counted_filter(store_id: int | None, start: date | None, end: date):
-    """The WHERE clause of counted, matched orders of a store (None: every store) in [start, end]."""
+def configured_thresholds() -> QuadrantThresholds:
+    """The quadrant thresholds of the running app (QUADRANT_* settings)."""
+    from bot import runtime as rt
+
+    return thresholds_from(rt.current().settings)
+
+
+def counted_filter(store_ids: list[int] | None, start: date | None, end: date):
+    """The WHERE clause of counted, matched orders of some stores (None: every store) in [start, end]."""
     clauses = [counted_clause(), Order.purchase_day <= end]
     if start is not None:
         clauses.append(Order.purchase_day >= start)
-    if store_id is not None:
-        clauses.append(Order.store_id == store_id)
+    if store_ids is not None:
+        clauses.append(Order.store_id.in_(store_ids))
     return and_(*clauses)
 
 
@@ -49,10 +56,10 @@ def _purchases(session: Session, where) -> tuple[dict[int, list[date]], dict[int
     return days, orders
 
 
-def _returning(session: Session, store_id: int | None, start: date, end: date) -> int:
+def _returning(session: Session, store_ids: list[int] | None, start: date, end: date) -> int:
     """Buyers of the period with more than one day-merged purchase ever (up to the period's end)."""
-    buyers = select(Order.customer_id).where(counted_filter(store_id, start, end)).distinct()
-    history = (select(Order.customer_id).where(counted_filter(store_id, None, end), Order.customer_id.in_(buyers))
+    buyers = select(Order.customer_id).where(counted_filter(store_ids, start, end)).distinct()
+    history = (select(Order.customer_id).where(counted_filter(store_ids, None, end), Order.customer_id.in_(buyers))
                .group_by(Order.customer_id).having(func.count(func.distinct(Order.purchase_day)) >= 2))
     return session.scalar(select(func.count()).select_from(history.subquery())) or 0
 
@@ -66,37 +73,46 @@ def _sku_rows(session: Session, where) -> list[tuple[int, str, date, int]]:
     return [(c, sku, day, int(qty)) for c, sku, day, qty in rows]
 
 
-def _quadrants(session: Session, store_id: int | None, end: date, thresholds: QuadrantThresholds) -> dict:
+def _quadrants(session: Session, store_ids: list[int] | None, end: date, thresholds: QuadrantThresholds) -> dict:
     start = end - timedelta(days=thresholds.window_days - 1)
     rows = session.execute(
         select(func.count(func.distinct(Order.purchase_day)), func.sum(Order.amount - Order.refunded_amount))
-        .where(counted_filter(store_id, start, end)).group_by(Order.customer_id)
+        .where(counted_filter(store_ids, start, end)).group_by(Order.customer_id)
     )
     return {"from": start.isoformat(), "to": end.isoformat(),
             "thresholds": {"high_amount": thresholds.high_amount, "mid_amount": thresholds.mid_amount},
             "counts": quadrant_counts(((int(c), int(a or 0)) for c, a in rows), thresholds)}
 
 
-def repurchase_metrics(*, session: Session, store_code: str | None, start: date, end: date,
-                       thresholds: QuadrantThresholds) -> dict:
-    """Repeat-purchase rates, returning customers, repurchase cycles and the quadrant of a store."""
-    store_id = None
-    if store_code:
-        store_id = session.scalar(select(Store.id).where(Store.code == store_code))
-        if store_id is None:
-            raise UnknownStore(store_code)
-    where = counted_filter(store_id, start, end)
+def store_metrics(*, session: Session, store_ids: list[int] | None, start: date, end: date,
+                  thresholds: QuadrantThresholds) -> dict:
+    """Repeat-purchase rates, returning customers, repurchase cycles and the quadrant of some stores (None:
+    every store) over [start, end]."""
+    where = counted_filter(store_ids, start, end)
     days, orders = _purchases(session, where)
     returning_cycles = {c: d for c, d in days.items() if len(d) >= 2}
     cycle = store_repurchase_cycle(returning_cycles)
     return {
-        "store": store_code, "from": start.isoformat(), "to": end.isoformat(),
+        "from": start.isoformat(), "to": end.isoformat(),
         "customers": len(days), "orders": sum(orders.values()),
         "repeat_rate_customers": repeat_rate_by_customers(len(d) for d in days.values()).as_dict(),
         "repeat_rate_orders": repeat_rate_by_orders(orders.values()).as_dict(),
-        "returning_customers": _returning(session, store_id, start, end),
+        "returning_customers": _returning(session, store_ids, start, end),
         "customer_repurchase_cycle": {"store_average_days": None if cycle is None else round(cycle, 2),
                                       "customers": len(returning_cycles)},
         "product_repurchase_cycle": product_repurchase_cycles(_sku_rows(session, where)),
-        "quadrant": _quadrants(session, store_id, end, thresholds),
+        "quadrant": _quadrants(session, store_ids, end, thresholds),
     }
+
+
+def repurchase_metrics(*, session: Session, store_code: str | None, start: date, end: date,
+                       thresholds: QuadrantThresholds) -> dict:
+    """The metrics of one store by code (None: every store); UnknownStore when no store has the code."""
+    store_ids = None
+    if store_code:
+        store_id = session.scalar(select(Store.id).where(Store.code == store_code))
+        if store_id is None:
+            raise UnknownStore(store_code)
+        store_ids = [store_id]
+    return {"store": store_code, **store_metrics(session=session, store_ids=store_ids, start=start, end=end,
+                                                 thresholds=thresholds)}

@@ -151,10 +151,9 @@ def purchase_days(*, session: Session, customer_id: int) -> list[tuple[date, int
 def _defaults() -> tuple[date, QuadrantThresholds]:
     """Today in the business time zone and the configured quadrant thresholds."""
     from bot import runtime as rt
-    from bot.services.metrics import thresholds_from
+    from bot.services.metrics import configured_thresholds
 
-    settings = rt.current().settings
-    return datetime.now(settings.tz).date(), thresholds_from(settings)
+    return datetime.now(rt.current().settings.tz).date(), configured_thresholds()
 
 
 def purchase_view(*, session: Session, customer_id: int, today: date | None = None,

@@ -26,6 +26,7 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
 from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, derivation, derivation_edits, receive_cap
+from bot.rules.metrics import QuadrantThresholds
 from bot.services.bulk import (analyze, estimated_rows, fill_scratch, insert_from_select, insert_ignoring_conflicts,
                                insert_rows, is_postgresql, scratch_table, secondary_indexes_rebuilt, update_rows,
                                vacuum_analyze)
@@ -56,11 +57,14 @@ class Policy:
     # PostgreSQL reads only the top of each guide's kept candidates (_tops); False ranks every eligible one,
     # as SQLite does (the same lists, slower).
     read_tops: bool = True
+    quadrants: QuadrantThresholds = QuadrantThresholds()    # the QUADRANT_* settings, for quadrant audiences
 
     @classmethod
     def from_settings(cls, settings) -> "Policy":
         return cls(settings.TODO_CAP_PER_GUIDE, settings.TODO_RECENT_CONTACT_DAYS, settings.GROUPSEND_CAP_MODE,
-                   holdout_percent=settings.HOLDOUT_PERCENT)
+                   holdout_percent=settings.HOLDOUT_PERCENT,
+                   quadrants=QuadrantThresholds(settings.QUADRANT_HIGH_AMOUNT, settings.QUADRANT_MID_AMOUNT,
+                                                settings.QUADRANT_WINDOW_DAYS))
 
 
 @dataclass
@@ -173,7 +177,8 @@ def _basis(session: Session, rules: list[CadenceRule]) -> dict:
 
 
 def stage_candidates(*, session: Session, on: date, previous: Previous | None, store_ids: list[int],
-                     commit_lag: timedelta = timedelta(hours=1)) -> int:
+                     commit_lag: timedelta = timedelta(hours=1),
+                     thresholds: QuadrantThresholds = QuadrantThresholds()) -> int:
     """Bring the kept candidates up to `on`; return how many open to-dos of these stores were withdrawn.
 
     Incremental (a previous run, the derived state whole): drop the candidates whose window ended, re-derive
@@ -184,6 +189,8 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None, s
     on `on`. Touches with a to-do are never kept, nor touches of a customer no active guide cares for. An open
     to-do of these stores whose touch no longer holds (among the customers and rules re-derived) is withdrawn:
     skipped, RETRACTED_REASON; one whose touch holds takes the touch's current window and priority.
+    A rule for some value quadrants is re-derived whole every run: a customer's quadrant moves as the days pass
+    (purchases leave its window) without any change to their data.
     """
     rules = sorted(list_rules(session=session, enabled_only=True), key=lambda r: (-r.priority, r.code))
     basis = _basis(session, rules)
@@ -192,7 +199,7 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None, s
         if previous is None or mark is None or (mark.basis or {}).get("version") != basis["version"]:
             session.execute(delete(CANDIDATES))
             refresh_runouts(session, on, ALL)
-            _derive_due(session, rules, on, [ALL])
+            _derive_due(session, rules, on, [ALL], thresholds=thresholds)
             withdrawn = _withdraw(session, store_ids, ALL)
             with secondary_indexes_rebuilt(session, CANDIDATES):   # every candidate is new
                 _keep_candidates(session, every=True)
@@ -204,8 +211,9 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None, s
             session.flush()
             return withdrawn
         edits = derivation_edits(mark.basis, basis)
+        rederived = edits.rules | {rule.id for rule in rules if rule.quadrants}
         session.execute(delete(CANDIDATES).where(or_(CANDIDATES.c.expires_on < on,
-                                                     CANDIDATES.c.rule_id.in_(sorted(edits.rules)))))
+                                                     CANDIDATES.c.rule_id.in_(sorted(rederived)))))
         if edits.reranked:   # another rule came before or after theirs: the tie-break order moved
             session.execute(update(CANDIDATES).where(CANDIDATES.c.rule_id.in_(sorted(edits.reranked)))
                             .values(rank=case(edits.reranked, value=CANDIDATES.c.rule_id)))
@@ -222,8 +230,8 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None, s
             refresh_runouts(session, on, ALL if edits.cycles else Scope(
                 customers=select(CHANGED.c.customer_id).where(CHANGED.c.bought)))
             due = _derive_due(session, rules, on, [changed, Scope(opened_after=previous.day)],
-                              every_of=edits.rules)
-            withdrawn = _withdraw(session, store_ids, changed, rule_ids=edits.rules)
+                              every_of=rederived, thresholds=thresholds)
+            withdrawn = _withdraw(session, store_ids, changed, rule_ids=rederived)
             with secondary_indexes_rebuilt(session, CANDIDATES, when=due >= REBUILD_SHARE * estimated_rows(
                     session, CANDIDATES)):
                 _keep_candidates(session)
@@ -273,12 +281,12 @@ def refresh_runouts(session: Session, on: date, scope: Scope) -> None:
 
 
 def _derive_due(session: Session, rules: list, on: date, scopes: list[Scope],
-                every_of: set[int] = frozenset()) -> int:
+                every_of: set[int] = frozenset(), thresholds: QuadrantThresholds = QuadrantThresholds()) -> int:
     """Put the rules' touches due on `on` within these scopes in DUE (all of them for the rules `every_of`);
     return how many."""
     selects = [with_bucket(with_constants(stmt, rule.id, rank, rule.priority), rule.code)
                for rank, rule in enumerate(rules) for scope in ([ALL] if rule.id in every_of else scopes)
-               for stmt in rule_selects(as_cadence(rule), on, scope)]
+               for stmt in rule_selects(as_cadence(rule), on, scope, thresholds)]
     due = fill_scratch(session, DUE, CANDIDATE_COLUMNS, union_all(*selects)) if selects else 0
     analyze(session, DUE.name)
     return due
@@ -587,7 +595,7 @@ def generate(*, session: Session, on: date, store_ids: list[int], tz: str, polic
     outcome.woken = wake_snoozed(session=session, store_ids=store_ids, on=on)
     step("expire")
     outcome.withdrawn = stage_candidates(session=session, on=on, previous=previous, store_ids=store_ids,
-                                         commit_lag=policy.commit_lag)
+                                         commit_lag=policy.commit_lag, thresholds=policy.quadrants)
     step("stage")
     outcome.created = fill_lists(session=session, store_ids=store_ids, on=on, tz=tz, policy=policy)
     drop_held_out(session=session, percent=policy.holdout_percent)

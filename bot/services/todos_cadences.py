@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.rules.cadence import TRIGGER_LABELS, Cadence, cadence_problems
 from bot.rules.content_selection import OCCASIONS
+from bot.rules.metrics import QUADRANTS, quadrant_problems
 from bot.services.todos_defaults import DEFAULT_RULES
 from content_library.templates import template_problems
 from models import CadenceRule, ReplenishCycle
@@ -43,13 +44,15 @@ class CadenceEdit:
     material_spec: dict = field(default_factory=dict)
     coupon: str = ""
     enabled: bool = True
+    quadrants: list[str] = field(default_factory=list)   # value quadrants (bot.rules.metrics); empty: all
 
 
 def as_cadence(rule: CadenceRule) -> Cadence:
     """The stored rule as the pure rules see it."""
     return Cadence(code=rule.code, trigger=rule.trigger, window_start=rule.window_start_days,
                    window_end=rule.window_end_days, priority=rule.priority, tiers=frozenset(rule.tiers or ()),
-                   offsets=tuple(int(o) for o in rule.offsets or ()), enabled=rule.enabled)
+                   offsets=tuple(int(o) for o in rule.offsets or ()), enabled=rule.enabled,
+                   quadrants=frozenset(rule.quadrants or ()))
 
 
 def seed_defaults(*, session: Session) -> int:
@@ -100,6 +103,8 @@ def edit_errors(rule: CadenceRule, edit: CadenceEdit) -> dict[str, str]:
     problems = cadence_problems(candidate)
     if problems:
         errors["window"] = "；".join(problems)
+    if quadrant_problems(edit.quadrants):
+        errors["quadrants"] = "未知的顾客象限"
     if set(edit.tiers) - set(TIER_CODES):
         errors["tiers"] = "未知的顾客层级"
     templates = [t for t in edit.templates if t.strip()]
@@ -141,6 +146,7 @@ def save_rule(*, session: Session, rule_id: int, edit: CadenceEdit) -> CadenceRu
     rule.name, rule.priority, rule.enabled = edit.name.strip(), edit.priority, edit.enabled
     rule.window_start_days, rule.window_end_days = edit.window_start_days, edit.window_end_days
     rule.tiers, rule.offsets = sorted(set(edit.tiers)), sorted(set(edit.offsets))
+    rule.quadrants = [q for q in QUADRANTS if q in edit.quadrants]
     rule.templates = [t for t in edit.templates if t.strip()]
     rule.material_spec = {k: v for k, v in edit.material_spec.items() if v not in (None, "", [])}
     rule.material_spec.setdefault("limit", 0)

@@ -24,6 +24,9 @@ from sqlalchemy.orm import Session
 from bot.rules.cadence import template_index
 from bot.rules.content_selection import CustomerFacts, in_scope, occasions_for, season_of
 from bot.rules.content_selection import rank as rank_materials
+from bot.rules.metrics import QuadrantThresholds
+from bot.services.metrics import configured_thresholds
+from bot.services.quadrants import quadrants_of
 from bot.services.tracking import signed_links
 from content_library.catalogue import facts_of, list_materials
 from content_library.payloads import SEASON_NAMES, Personal, placeholder_values
@@ -73,7 +76,7 @@ class _Materials:
         if limit <= 0 or not self.facts:
             return []
         requested = spec.get("occasion") or None
-        key = (self._scope(facts.store_id, facts.region), facts.tier, facts.purchases.self_categories,
+        key = (self._scope(facts.store_id, facts.region), facts.tier, facts.quadrant, facts.purchases.self_categories,
                facts.purchases.gift_categories, facts.sent_material_ids & self._ids,
                occasions_for(facts, on, requested), requested, kinds, limit)
         if key not in self._memo:
@@ -136,7 +139,7 @@ def _customer(lines: list, sent: list, last_day: date | None) -> _Customer:
 
 
 def _render_one(row, rule: CadenceRule, customer: _Customer, store: Store, materials: _Materials, on: date,
-                link_secret: str) -> dict:
+                link_secret: str, quadrant: str | None) -> dict:
     templates = rule.templates or [FALLBACK_TEMPLATE]
     index = template_index(row.customer_id, rule.code, row.anchor, len(templates))
     product = customer.consumable if rule.kind == "replenishment" else customer.last_item
@@ -149,7 +152,7 @@ def _render_one(row, rule: CadenceRule, customer: _Customer, store: Store, mater
             customer_id=row.customer_id, store_id=store.id, region=store.region, tier=row.tier or "none",
             purchases=purchase_facts_from(purchase_count=row.purchase_count or 0,
                                           last_purchase_on=row.last_purchase_day, categories=customer.categories),
-            birthday=row.birthday, sent_material_ids=customer.sent)
+            birthday=row.birthday, sent_material_ids=customer.sent, quadrant=quadrant)
         chosen = materials.choose(facts, rule.material_spec or {}, on)
     links = [{"material_id": mid, "target": materials.by_id[mid].link_url}
              for mid in chosen if materials.by_id[mid].link_url]
@@ -160,9 +163,11 @@ def _render_one(row, rule: CadenceRule, customer: _Customer, store: Store, mater
 
 
 def prepare_texts(*, session: Session, guide_id: int, on: date, link_secret: str,
-                  todo_ids: list[int] | None = None) -> int:
+                  todo_ids: list[int] | None = None, thresholds: QuadrantThresholds | None = None) -> int:
     """Make a guide's list ready to read or send: render its listed to-dos (and `todo_ids`, listed or not)
-    that have no text yet, their links signed with `link_secret` (unsigned without one). Return how many."""
+    that have no text yet, their links signed with `link_secret` (unsigned without one). Materials for some
+    value quadrants go only to customers in them on `on` (thresholds: the QUADRANT_* settings by default).
+    Return how many."""
     todos = _unrendered(session, guide_id, on, todo_ids)
     if not todos:
         return 0
@@ -174,7 +179,11 @@ def prepare_texts(*, session: Session, guide_id: int, on: date, link_secret: str
     sent = _sent(session, customer_ids) if materials.facts else {}
     customers = {t.customer_id: _customer(lines.get(t.customer_id, []), sent.get(t.customer_id, []),
                                           t.last_purchase_day) for t in todos}
+    quadrants = quadrants_of(session=session, customer_ids=customer_ids, on=on,
+                             thresholds=thresholds or configured_thresholds()) \
+        if any(f.quadrants for f in materials.facts) else {}
     session.execute(update(Todo), [
-        _render_one(t, rules[t.rule_id], customers[t.customer_id], stores[t.store_id], materials, on, link_secret)
+        _render_one(t, rules[t.rule_id], customers[t.customer_id], stores[t.store_id], materials, on, link_secret,
+                    quadrants.get(t.customer_id))
         for t in todos])
     return len(todos)

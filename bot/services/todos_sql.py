@@ -19,6 +19,8 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement, Select
 
 from bot.rules.cadence import (BIRTHDAY_TRIGGERS, REPLENISH_LOOKBACK_DAYS, Cadence, birthday_matches,
                                reference_range)
+from bot.rules.metrics import QuadrantThresholds
+from bot.services.quadrants import in_quadrants
 from models import CommerceEvent, Customer, CustomerPurchase, Order, OrderItem, ReplenishCycle, TodoRunout
 
 P = CustomerPurchase.__table__
@@ -196,10 +198,7 @@ def birthday_selects(rule: Cadence, on: date, scope: Scope = ALL) -> list[Select
     return out
 
 
-def rule_selects(rule: Cadence, on: date, scope: Scope = ALL) -> list[Select]:
-    """The candidate SELECTs of one rule on a day, within a scope (none when disabled)."""
-    if not rule.enabled:
-        return []
+def _trigger_selects(rule: Cadence, on: date, scope: Scope) -> list[Select]:
     if rule.trigger in BIRTHDAY_TRIGGERS:
         return birthday_selects(rule, on, scope)
     if rule.trigger == "cart_no_order":
@@ -207,6 +206,16 @@ def rule_selects(rule: Cadence, on: date, scope: Scope = ALL) -> list[Select]:
     if rule.trigger == "replenish_due":
         return replenish_selects(rule, on, scope)
     return purchase_selects(rule, on, scope)
+
+
+def rule_selects(rule: Cadence, on: date, scope: Scope = ALL,
+                 thresholds: QuadrantThresholds = QuadrantThresholds()) -> list[Select]:
+    """The candidate SELECTs of one rule on a day, within a scope (none when disabled); a rule for some value
+    quadrants keeps the customers in them on the day (bot.rules.cadence.due; thresholds: QUADRANT_*)."""
+    if not rule.enabled:
+        return []
+    return [stmt.where(*in_quadrants(stmt.selected_columns.customer_id, rule.quadrants, on, thresholds))
+            for stmt in _trigger_selects(rule, on, scope)]
 
 
 def with_constants(stmt: Select, rule_id: int, rank: int, priority: int) -> Select:

@@ -73,3 +73,42 @@ def interval_svg(difference: float, low: float, high: float, scale: float, *, wi
         f'<line x1="{width / 2:.1f}" y1="1" x2="{width / 2:.1f}" y2="17" class="zero"/>'
         f'<line x1="{x(low):.1f}" y1="9" x2="{x(high):.1f}" y2="9" class="span"/>'
         f'<circle cx="{x(difference):.1f}" cy="9" r="4" class="point"/></svg>')
+
+
+BAR_ROW, BAR_LABEL, BAR_VALUE = 26, 78, 64
+
+
+def bars_svg(rows: list[tuple[str, float, str]], label: str, *, top: float | None = None,
+             width: int = WIDTH) -> Markup:
+    """Horizontal bars, one per (name, value, value as shown), scaled to `top` (default: the largest value)."""
+    scale = top if top else max((v for _n, v, _t in rows), default=0) or 1
+    span = width - BAR_LABEL - BAR_VALUE
+    height = max(1, len(rows)) * BAR_ROW
+    title = escape(label + "：" + "，".join(f"{name} {shown}" for name, _v, shown in rows))
+    shapes = []
+    for i, (name, value, shown) in enumerate(rows):
+        y = i * BAR_ROW
+        length = max(0.0, min(1.0, value / scale)) * span
+        short = name if len(name) <= 6 else name[:5] + "…"
+        shapes.append(
+            f'<text x="0" y="{y + 17}" class="bar-name">{escape(short)}</text>'
+            f'<rect x="{BAR_LABEL}" y="{y + 5}" width="{span}" height="16" rx="3" class="bar-track"/>'
+            f'<rect x="{BAR_LABEL}" y="{y + 5}" width="{length:.1f}" height="16" rx="3" class="bar-fill bar-{i % 4}"/>'
+            f'<text x="{width}" y="{y + 17}" class="bar-value" text-anchor="end">{escape(shown)}</text>')
+    return Markup(f'<svg class="bars" viewBox="0 0 {width} {height}" role="img" aria-label="{title}">'
+                  f'<title>{title}</title>{"".join(shapes)}</svg>')
+
+
+def share_svg(parts: list[tuple[str, int]], label: str, *, width: int = WIDTH, height: int = 18) -> Markup:
+    """One bar split into the parts' shares (e.g. customers per quadrant); an empty grey bar without any."""
+    total = sum(v for _n, v in parts)
+    title = escape(label + "：" + "，".join(f"{name} {v}" for name, v in parts))
+    shapes, x = [f'<rect x="0" y="0" width="{width}" height="{height}" rx="4" class="bar-track"/>'], 0.0
+    for i, (_name, value) in enumerate(parts):
+        if total and value:
+            length = value / total * width
+            shapes.append(f'<rect x="{x:.1f}" y="0" width="{length:.1f}" height="{height}" '
+                          f'class="bar-fill bar-{i % 4}"/>')
+            x += length
+    return Markup(f'<svg class="share" viewBox="0 0 {width} {height}" role="img" aria-label="{title}">'
+                  f'<title>{title}</title>{"".join(shapes)}</svg>')

@@ -6,6 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from bot.rules.cadence import CARD_GROUPS, KIND_LABELS, TRIGGER_LABELS
 from bot.rules.content_selection import OCCASION_LABELS, TIER_LABELS
+from bot.rules.metrics import QUADRANTS
 from bot.services import todos_cadences as cadences
 from content_library.forms import KIND_LABELS as MATERIAL_KIND_LABELS
 from content_library.templates import PLACEHOLDERS
@@ -17,7 +18,8 @@ bp = Blueprint("hq_cadences", __name__, url_prefix="/hq/cadences", template_fold
 install_error_pages(bp)
 
 LABELS = {"kinds": KIND_LABELS, "triggers": TRIGGER_LABELS, "tiers": TIER_LABELS, "occasions": OCCASION_LABELS,
-          "material_kinds": MATERIAL_KIND_LABELS, "placeholders": PLACEHOLDERS, "groups": CARD_GROUPS}
+          "material_kinds": MATERIAL_KIND_LABELS, "placeholders": PLACEHOLDERS, "groups": CARD_GROUPS,
+          "quadrants": QUADRANTS}
 
 
 def _runtime():
@@ -50,7 +52,7 @@ def edit_from_form(form: MultiDict) -> tuple[cadences.CadenceEdit, dict[str, str
         templates=[t.replace("\r\n", "\n") for t in form.getlist("templates")],
         material_spec={"occasion": form.get("occasion") or None, "kinds": form.getlist("material_kinds"),
                        "limit": _int(form, "limit", errors, "material_spec")},
-        coupon=form.get("coupon", ""), enabled=form.get("enabled") == "1")
+        coupon=form.get("coupon", ""), enabled=form.get("enabled") == "1", quadrants=form.getlist("quadrants"))
     return edit, errors
 
 

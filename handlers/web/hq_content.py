@@ -6,6 +6,7 @@ from pathlib import PurePath
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from bot.rules.metrics import QUADRANTS
 from content_library.arrivals import FIELD_LABELS, ImportFileInvalid, import_arrivals
 from content_library.catalogue import (
     editor_choices, form_of, get_material, list_materials, list_products, material_stats, save_material,
@@ -25,7 +26,7 @@ bp = Blueprint("hq_content", __name__, url_prefix="/hq/content", template_folder
 install_error_pages(bp)
 
 LABELS = {"kinds": KIND_LABELS, "scopes": SCOPE_LABELS, "dimensions": DIMENSION_LABELS, "fixed": FIXED_VALUES,
-          "placeholders": PLACEHOLDERS, "arrival_fields": FIELD_LABELS}
+          "placeholders": PLACEHOLDERS, "arrival_fields": FIELD_LABELS, "quadrants": QUADRANTS}
 
 
 def _runtime():

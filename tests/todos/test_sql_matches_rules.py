@@ -3,6 +3,8 @@
 A seeded random population (purchases, refunds, single items, consumables, carts, birthdays on the
 edges) is stored through the real tier service; for many days across a year end and a February, the
 union of every rule's SELECT is compared with bot.rules.cadence.due evaluated customer by customer.
+Some rules are for value quadrants: the customer's quadrant on each day is worked out here from the counted
+orders (bot.rules.metrics.quadrant), independently of the SQL that decides it for the generation.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import select, union_all
 
 from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, CustomerFacts, due, runout_day
+from bot.rules.metrics import QUADRANTS, QuadrantThresholds, quadrant
 from bot.services.todos_cadences import as_cadence, list_rules, save_cycle, seed_defaults
 from bot.services.todos import refresh_runouts
 from bot.services.todos_sql import ALL, rule_selects, with_constants
@@ -41,7 +44,25 @@ def _population(session, rng: random.Random) -> None:
             cart(session, cid, date(2026, 12, 20) - timedelta(days=rng.randint(-60, 60)))
 
 
+THRESHOLDS = QuadrantThresholds()
+# Rules in turn get no audience, one quadrant or two (every quadrant is some rule's audience).
+AUDIENCES = [(), (QUADRANTS[0],), (QUADRANTS[1], QUADRANTS[2]), (QUADRANTS[3],), (QUADRANTS[0], QUADRANTS[3])]
+
+
+def _quadrants(session, on: date) -> dict[int, str | None]:
+    """Each customer's quadrant on `on`: counted orders of the window, merged by day, net of refunds."""
+    since = on - timedelta(days=THRESHOLDS.window_days - 1)
+    days, amounts = defaultdict(set), defaultdict(int)
+    for o in session.scalars(select(Order).where(Order.purchase_day.between(since, on))):
+        if o.status == "refunded" or (o.amount > 0 and o.refunded_amount >= o.amount):
+            continue
+        days[o.customer_id].add(o.purchase_day)
+        amounts[o.customer_id] += o.amount - o.refunded_amount
+    return {cid: quadrant(len(d), amounts[cid], THRESHOLDS) for cid, d in days.items()}
+
+
 def _facts(session, on: date) -> dict[int, CustomerFacts]:
+    quadrants = _quadrants(session, on)
     summaries = {s.customer_id: s for s in session.scalars(select(CustomerPurchase))}
     lines = session.execute(select(Order.customer_id, Order.purchase_day, Order.status, Order.amount,
                                    Order.refunded_amount, OrderItem.sku, OrderItem.quantity)
@@ -66,28 +87,34 @@ def _facts(session, on: date) -> dict[int, CustomerFacts]:
         out[c.id] = CustomerFacts(
             tier=s.tier if s else "none", first_purchase_day=s.first_purchase_day if s else None,
             last_purchase_day=s.last_purchase_day if s else None, last_purchase_items=items, birthday=c.birthday,
-            last_cart_day=max(carts[c.id]) if carts[c.id] else None, runout_days=tuple(runouts))
+            last_cart_day=max(carts[c.id]) if carts[c.id] else None, runout_days=tuple(runouts),
+            quadrant=quadrants.get(c.id))
     return out
 
 
 def test_every_rules_sql_matches_the_pure_rules_day_by_day(db, org):
     with db.transaction() as session:
         seed_defaults(session=session)
-        for rule in session.scalars(select(CadenceRule)):
+        for n, rule in enumerate(session.scalars(select(CadenceRule).order_by(CadenceRule.code))):
             rule.enabled = True
+            rule.quadrants = list(AUDIENCES[n % len(AUDIENCES)])
         _population(session, random.Random(20261201))
-    checked = 0
+    checked, audienced = 0, set()
     with db.transaction() as session:
         rules = list_rules(session=session)
         code_of = {r.id: r.code for r in rules}
         cadences = [as_cadence(r) for r in rules]
         for on in CHECK_DAYS:
             refresh_runouts(session, on, ALL)   # the replenishment touches read the kept runout days
-            selects = [with_constants(s, r.id, 0, r.priority) for r in rules for s in rule_selects(as_cadence(r), on)]
+            selects = [with_constants(s, r.id, 0, r.priority) for r in rules
+                       for s in rule_selects(as_cadence(r), on, thresholds=THRESHOLDS)]
             cand = union_all(*selects).subquery()
             from_sql = {(row.customer_id, code_of[row.rule_id], row.anchor) for row in session.execute(select(cand))}
             expected = {(cid, d.code, d.anchor) for cid, facts in _facts(session, on).items()
                         for cadence in cadences for d in due(cadence, facts, on)}
             assert from_sql == expected, (on, sorted(from_sql ^ expected))
             checked += len(expected)
+            audienced.update(code for _c, code, _a in expected)
     assert checked > 300   # the population really exercises the rules
+    audiences = {code_of[r.id]: r.quadrants for r in rules}
+    assert {q for code in audienced for q in audiences[code]} == set(QUADRANTS), audienced

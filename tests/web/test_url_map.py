@@ -34,6 +34,7 @@ def test_web_views_declare_their_roles(app):
     assert rules["guide.customer"] == "roles:guide,manager"
     assert rules["manager.channel_qr"] == "roles:manager,hq"
     assert rules["hq.org_import"] == "roles:hq"
+    assert rules["metrics.store"] == "roles:manager,hq" and rules["metrics.brand"] == "roles:hq"
     assert rules["auth.wecom_callback"] == "public"
     assert all(rule.startswith("roles:") for endpoint, rule in rules.items()
-               if endpoint.split(".")[0] in ("guide", "manager", "hq"))
+               if endpoint.split(".")[0] in ("guide", "manager", "hq", "metrics"))
