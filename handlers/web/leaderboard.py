@@ -38,7 +38,7 @@ def _store_id() -> int:
         if principal.store_id is None:
             abort(404)
         return principal.store_id
-    store = int_arg("store", label="门店")
+    store = int_arg("store", low=1, label="门店")
     if store is None:
         abort(404)
     return require_store(store)

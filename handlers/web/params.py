@@ -34,7 +34,7 @@ def int_arg(name: str, *, low: int = 0, high: int = MAX_ID, label: str | None = 
         return None
     value = parse_int(raw, low=low, high=high)
     if value is None:
-        raise InvalidParameter(f"{label or name} 无效：应为 {low} 到 {high} 之间的整数。")
+        raise InvalidParameter(f"{label or name}参数无效，请返回页面重新选择。")
     return value
 
 

@@ -35,8 +35,9 @@ def test_a_nul_anywhere_in_a_page_address_is_a_400(client, sandbox, org, path):
 
 @pytest.mark.parametrize("query, status, message", [
     ("store=%00", 400, "输入中含有无效字符"),
-    ("store=%C2%B2", 400, "门店 无效"),
-    (f"store={HUGE}", 400, "门店 无效"),
+    ("store=%C2%B2", 400, "门店参数无效"),
+    (f"store={HUGE}", 400, "门店参数无效"),
+    ("store=0", 400, "门店参数无效"),
     ("store=9223372036854775807", 404, "页面不存在"),
     ("store={store}&date=0001-01-01", 400, "日期无效"),
     ("store={store}&date=9999-12-31&period=month", 400, "日期无效"),
