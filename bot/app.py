@@ -18,6 +18,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app (web, callback, API, CLI) and install the process runtime."""
     settings = settings or Settings.from_env()
     app = Flask(__name__, instance_path=settings.INSTANCE_PATH)
+    from handlers.web.params import IdConverter
+
+    app.url_map.converters["int"] = IdConverter   # before any route: an id past BIGINT is a 404, not a 500
     app.config.update(SETTINGS=settings, SECRET_KEY=settings.SECRET_KEY or "dev-only-not-secret")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

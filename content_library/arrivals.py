@@ -15,10 +15,12 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.rules.form_input import MAX_INT, decode_text_file, has_nul
 from content_library.forms import SEASON_LABELS, split_values
 from models import MediaFile, Product
 
 MAX_ROWS = 5000
+MAX_PRICE = Decimal(MAX_INT) / 100   # price_fen is an INTEGER column
 # Accepted header spellings -> field.
 HEADERS = {
     "sku": "sku", "货号": "sku", "商品编码": "sku",
@@ -67,7 +69,7 @@ def read_table(data: bytes) -> list[dict[str, object]]:
     if data.startswith(b"PK\x03\x04"):
         raw_rows = _xlsx_rows(data)
     else:
-        raw_rows = list(csv.reader(io.StringIO(_decode(data))))
+        raw_rows = _csv_rows(_decode(data))
     raw_rows = [r for r in raw_rows if any(str(c or "").strip() for c in r)]
     if not raw_rows:
         raise ImportFileInvalid("文件是空的")
@@ -84,12 +86,18 @@ def read_table(data: bytes) -> list[dict[str, object]]:
 def _decode(data: bytes) -> str:
     if b"\x00" in data[:4096]:
         raise ImportFileInvalid("文件不是 CSV 或 XLSX 表格")
-    for encoding in ("utf-8-sig", "gb18030"):   # Excel in China saves CSV as GBK
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileInvalid("无法识别文件编码，请另存为 UTF-8 CSV 或 XLSX")
+    text = decode_text_file(data)
+    if text is None:
+        raise ImportFileInvalid("无法识别文件编码，请另存为 UTF-8 CSV 或 XLSX")
+    return text
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text))
+    try:
+        return list(reader)
+    except csv.Error as exc:   # a cell over csv's size limit, a NUL where a quote should close
+        raise ImportFileInvalid(f"第 {reader.line_num} 行无法读取（单元格过长或格式错误）") from exc
 
 
 def _xlsx_rows(data: bytes) -> list[list[object]]:
@@ -135,6 +143,8 @@ def _text(value: object) -> str:
 
 def _parse_row(number: int, raw: dict[str, object]) -> tuple[ArrivalRow | None, list[str]]:
     problems: list[str] = []
+    if has_nul(*(_text(v) for v in raw.values())):
+        problems.append("含有无效字符（NUL）")
     values = {f: _text(raw.get(f)) for f in ("sku", "name", "category")}
     for f, text in values.items():
         if not text:
@@ -157,8 +167,8 @@ def _price_fen(value: object, problems: list[str]) -> int:
     except InvalidOperation:
         problems.append(f"价格「{text}」不是数字（单位：元）" if text else "价格不能为空")
         return 0
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        problems.append(f"价格「{text}」须为不小于 0 的金额，最多两位小数")
+    if not amount.is_finite() or not 0 <= amount <= MAX_PRICE or amount != amount.quantize(Decimal("0.01")):
+        problems.append(f"价格「{text[:30]}」须为不小于 0 的金额（最高 {MAX_PRICE:,} 元），最多两位小数")
         return 0
     return int(amount * 100)
 

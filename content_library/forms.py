@@ -7,6 +7,7 @@ from datetime import date
 
 from bot.rules.content_selection import ALL_SEASONS, OCCASION_LABELS, TIER_LABELS
 from bot.rules.metrics import quadrant_problems
+from bot.rules.form_input import MAX_ID, parse_int
 from content_library.templates import template_problems
 from models.content import MATERIAL_KINDS, SCOPES, TAG_DIMENSIONS
 
@@ -135,7 +136,8 @@ def split_values(raw: str) -> list[str]:
 
 
 def _int_list(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.strip().isdigit()]
+    ids = (parse_int(v, high=MAX_ID) for v in values)
+    return [i for i in ids if i is not None]
 
 
 def _date_field(raw: str, name: str, errors: dict[str, str]) -> date | None:

@@ -6,8 +6,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.rules.attribution import EVENT_JOIN_SCENE_TO_API
+from bot.rules.form_input import parse_int
 from bot.services import groups
 from bot.wecom.errors import WeComError
+
+MAX_SCENE = 32767   # a SMALLINT column
 
 
 def fetch_group(client, chat_id: str) -> dict | None:
@@ -45,7 +48,7 @@ def members_quit(*, session: Session, chat_id: str, member_ids: list[str], at: d
     """Record members leaving; no WeCom call needed."""
     group = groups.upsert_group(session=session, chat_id=chat_id)
     groups.record_quits(session=session, group=group, member_ids=member_ids, at=at,
-                        quit_scene=int(quit_scene) if quit_scene.isdigit() else None)
+                        quit_scene=parse_int(quit_scene, high=MAX_SCENE))
 
 
 def group_dismissed(*, session: Session, chat_id: str, at: datetime | None) -> None:

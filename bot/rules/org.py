@@ -14,6 +14,8 @@ import csv
 import io
 from dataclasses import dataclass
 
+from bot.rules.form_input import decode_text_file, has_nul
+
 ROOT_DEPARTMENT = 1
 MANAGER_MARK = "店长"
 HQ_MARK = "总部"
@@ -22,6 +24,7 @@ ROLE_ALIASES = {
     "guide": "guide", "导购": "guide", "manager": "manager", "店长": "manager", "hq": "hq", "总部": "hq",
 }
 CSV_COLUMNS = ("store_code", "store_name", "userid", "name", "role")
+MAX_LENGTHS = {"store_code": 32, "store_name": 100, "userid": 64, "name": 100}   # the columns' sizes
 
 
 def store_departments(departments: list[dict]) -> dict[int, str]:
@@ -81,10 +84,13 @@ class OrgRow:
 def parse_org_row(line: int, raw: dict) -> OrgRow | str:
     """Validate one CSV row; return an OrgRow or the reason (Chinese) it is rejected."""
     values = {key: (raw.get(key) or "").strip() for key in CSV_COLUMNS}
+    if has_nul(*values.values()):
+        return "含有无效字符（NUL）"
     if not values["userid"]:
         return "缺少 userid"
-    if len(values["userid"]) > 64 or len(values["name"]) > 100 or len(values["store_code"]) > 32:
-        return "字段过长"
+    too_long = [key for key, limit in MAX_LENGTHS.items() if len(values[key]) > limit]
+    if too_long:
+        return "字段过长：" + "、".join(f"{key}（最多 {MAX_LENGTHS[key]} 字）" for key in too_long)
     if not values["name"]:
         return "缺少姓名 name"
     role = ROLE_ALIASES.get(values["role"].lower() if values["role"].isascii() else values["role"])
@@ -111,34 +117,44 @@ class RowError:
     reason: str
 
 
-def decode_csv(data: bytes) -> str:
-    """Decode an uploaded CSV: UTF-8 (with or without BOM), else GBK as Excel saves it in China."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")
+UNREADABLE_ENCODING = "无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV"
+UNREADABLE_LINE = "这一行及之后无法读取（单元格过长或引号不配对），请检查后重新导入"
 
 
 def read_org_csv(data: bytes) -> tuple[list[OrgRow], list[RowError]]:
-    """Parse an org CSV (store_code, store_name, userid, name, role); valid rows and per-line errors."""
-    reader = csv.DictReader(io.StringIO(decode_csv(data)))
-    missing = missing_columns(reader.fieldnames)
+    """Parse an org CSV (store_code, store_name, userid, name, role); valid rows and per-line errors.
+
+    The file is UTF-8 or GBK (Excel in China); a line csv cannot read ends the file with an error there.
+    """
+    text = decode_text_file(data)
+    if text is None:
+        return [], [RowError(1, "", UNREADABLE_ENCODING)]
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        missing = missing_columns(reader.fieldnames)
+    except csv.Error:
+        return [], [RowError(1, "", UNREADABLE_LINE)]
     if missing:
         return [], [RowError(1, "", "缺少列：" + ", ".join(missing))]
     reader.fieldnames = [h.strip().lower() for h in reader.fieldnames or []]
-    rows: list[OrgRow] = []
+    rows: dict[str, OrgRow] = {}   # by userid: the first row of each
     errors: list[RowError] = []
-    seen: dict[str, int] = {}
-    for number, raw in enumerate(reader, start=2):
-        if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
-            continue
-        parsed = parse_org_row(number, raw)
-        userid = (raw.get("userid") or "").strip()
-        if isinstance(parsed, str):
-            errors.append(RowError(number, userid, parsed))
-        elif parsed.userid in seen:
-            errors.append(RowError(number, userid, f"userid 与第 {seen[parsed.userid]} 行重复"))
-        else:
-            seen[parsed.userid] = number
-            rows.append(parsed)
-    return rows, errors
+    try:
+        for raw in reader:
+            _take_row(reader.line_num, raw, rows, errors)
+    except csv.Error:
+        errors.append(RowError(reader.line_num, "", UNREADABLE_LINE))
+    return list(rows.values()), errors
+
+
+def _take_row(number: int, raw: dict, rows: dict[str, OrgRow], errors: list[RowError]) -> None:
+    if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
+        return
+    parsed = parse_org_row(number, raw)
+    userid = (raw.get("userid") or "").strip()[:64]
+    if isinstance(parsed, str):
+        errors.append(RowError(number, userid, parsed))
+    elif parsed.userid in rows:
+        errors.append(RowError(number, userid, f"userid 与第 {rows[parsed.userid].line} 行重复"))
+    else:
+        rows[parsed.userid] = parsed

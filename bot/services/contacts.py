@@ -39,11 +39,11 @@ def friendship_of(*, session: Session, guide: Guide, customer: Customer) -> Frie
     return row
 
 
-def record_added(friendship: Friendship, *, at: datetime, half: bool, state: str | None,
+def record_added(friendship: Friendship, *, at: datetime | None, half: bool, state: str | None,
                  channel: Channel | None, guide: Guide, follow: dict | None) -> None:
     """Apply an add (or half add) at event time `at`; a later add reopens a deleted friendship."""
     friendship.first_added_at = earlier(friendship.first_added_at, at)
-    is_latest = friendship.added_at is None or at >= friendship.added_at
+    is_latest = friendship.added_at is None or (at is not None and at >= friendship.added_at)
     friendship.added_at = later(friendship.added_at, at)
     friendship.add_count = (friendship.add_count or 0) + 1
     if is_latest:
@@ -67,13 +67,13 @@ def apply_follow_info(friendship: Friendship, follow: dict) -> None:
         friendship.add_way = int(follow["add_way"])
 
 
-def record_deleted_by_guide(friendship: Friendship, *, at: datetime, by_transfer: bool) -> None:
+def record_deleted_by_guide(friendship: Friendship, *, at: datetime | None, by_transfer: bool) -> None:
     """The guide deleted the customer (or 在职继承 moved them)."""
-    if friendship.deleted_by_guide_at is None or at >= friendship.deleted_by_guide_at:
+    if friendship.deleted_by_guide_at is None or (at is not None and at >= friendship.deleted_by_guide_at):
         friendship.deleted_by_transfer = by_transfer
     friendship.deleted_by_guide_at = later(friendship.deleted_by_guide_at, at)
 
 
-def record_deleted_by_customer(friendship: Friendship, *, at: datetime) -> None:
+def record_deleted_by_customer(friendship: Friendship, *, at: datetime | None) -> None:
     """The customer deleted the guide."""
     friendship.deleted_by_customer_at = later(friendship.deleted_by_customer_at, at)

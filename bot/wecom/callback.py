@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
@@ -15,6 +15,8 @@ from defusedxml.ElementTree import ParseError, fromstring
 from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.work.exceptions import InvalidCorpIdException
 from wechatpy.work.crypto import WeChatCrypto
+
+from bot.rules.form_input import unix_time
 
 
 DIRECTORY_FIELDS = ("NewUserID", "Status", "Department", "MainDepartment", "IsLeaderInDept", "Position")
@@ -48,10 +50,11 @@ def parse_xml(text: str | bytes) -> Element:
 
 @dataclass(frozen=True)
 class WeComEvent:
-    """A decrypted callback: its top-level fields, plus list-valued ones."""
+    """A decrypted callback: its top-level fields, plus list-valued ones, and when the inbox received it."""
 
     fields: dict[str, str]
     lists: dict[str, list[str]] = field(default_factory=dict)
+    received_at: datetime | None = None
 
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name, default)
@@ -66,8 +69,13 @@ class WeComEvent:
 
     @property
     def create_time(self) -> datetime | None:
-        raw = self.get("CreateTime")
-        return datetime.fromtimestamp(int(raw), timezone.utc) if raw.isdigit() else None
+        """WeCom's CreateTime; None when it is missing or not a usable time ('²', year 312873)."""
+        return unix_time(self.get("CreateTime"))
+
+    @property
+    def occurred_at(self) -> datetime | None:
+        """When the event happened, for ordering: its CreateTime, else the time the inbox received it."""
+        return self.create_time or self.received_at
 
     def items(self, name: str) -> list[str]:
         return self.lists.get(name, [])
@@ -92,8 +100,8 @@ class WeComEvent:
         return hashlib.sha256("\x1f".join(basis).encode()).hexdigest()
 
 
-def event_from_xml(text: str) -> WeComEvent:
-    """Flatten a decrypted event's XML into a WeComEvent."""
+def event_from_xml(text: str, received_at: datetime | None = None) -> WeComEvent:
+    """Flatten a decrypted event's XML into a WeComEvent (received_at: when the inbox stored it)."""
     root = parse_xml(text)
     fields: dict[str, str] = {}
     lists: dict[str, list[str]] = {}
@@ -102,7 +110,7 @@ def event_from_xml(text: str) -> WeComEvent:
             lists[child.tag] = [(item.text or "").strip() for item in child]
         else:
             fields[child.tag] = (child.text or "").strip()
-    return WeComEvent(fields, lists)
+    return WeComEvent(fields, lists, received_at)
 
 
 class CallbackCrypto:

@@ -16,16 +16,16 @@ def changed(event: WeComEvent, *, session, client) -> None:
 @on(EVENT, "update:add_member")
 def joined(event: WeComEvent, *, session, client) -> None:
     groups.members_joined(session=session, client=client, chat_id=event.get("ChatId"),
-                          member_ids=event.items("MemChangeList"), at=event.create_time,
+                          member_ids=event.items("MemChangeList"), at=event.occurred_at,
                           join_scene=event.get("JoinScene"))
 
 
 @on(EVENT, "update:del_member")
 def quit(event: WeComEvent, *, session, client) -> None:
     groups.members_quit(session=session, chat_id=event.get("ChatId"), member_ids=event.items("MemChangeList"),
-                        at=event.create_time, quit_scene=event.get("QuitScene"))
+                        at=event.occurred_at, quit_scene=event.get("QuitScene"))
 
 
 @on(EVENT, "dismiss")
 def dismissed(event: WeComEvent, *, session, client) -> None:
-    groups.group_dismissed(session=session, chat_id=event.get("ChatId"), at=event.create_time)
+    groups.group_dismissed(session=session, chat_id=event.get("ChatId"), at=event.occurred_at)

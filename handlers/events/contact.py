@@ -13,7 +13,7 @@ def added(event: WeComEvent, *, session, client) -> None:
     contacts.customer_added(
         session=session, client=client, userid=event.get("UserID"),
         external_userid=event.get("ExternalUserID"), state=event.get("State") or None,
-        welcome_code=event.get("WelcomeCode") or None, at=event.create_time,
+        welcome_code=event.get("WelcomeCode") or None, at=event.occurred_at,
         half=event.change_type == "add_half_external_contact",
     )
 
@@ -27,14 +27,14 @@ def edited(event: WeComEvent, *, session, client) -> None:
 @on(EVENT, "del_external_contact")
 def deleted_by_guide(event: WeComEvent, *, session, client) -> None:
     contacts.friendship_ended(session=session, userid=event.get("UserID"),
-                              external_userid=event.get("ExternalUserID"), at=event.create_time,
+                              external_userid=event.get("ExternalUserID"), at=event.occurred_at,
                               by="guide", by_transfer=event.get("Source") == "DELETE_BY_TRANSFER")
 
 
 @on(EVENT, "del_follow_user")
 def deleted_by_customer(event: WeComEvent, *, session, client) -> None:
     contacts.friendship_ended(session=session, userid=event.get("UserID"),
-                              external_userid=event.get("ExternalUserID"), at=event.create_time, by="customer")
+                              external_userid=event.get("ExternalUserID"), at=event.occurred_at, by="customer")
 
 
 @on(EVENT, "transfer_fail")

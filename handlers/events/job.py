@@ -26,7 +26,7 @@ def process_event(event_id: int) -> str:
             row = session.get(CallbackEvent, event_id, with_for_update=True)
             if row is None or row.status in (STATUS_PROCESSED, STATUS_IGNORED):
                 return "skipped"
-            event = event_from_xml(row.raw_xml)
+            event = event_from_xml(row.raw_xml, received_at=row.received_at)
             handler = handler_for(event)
             if handler is not None:
                 handler(event, session=session, client=runtime.wecom)

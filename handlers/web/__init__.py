@@ -1,6 +1,7 @@
 """The web pages: one blueprint per audience (auth, guide, manager, hq), server-rendered in Chinese.
 
-`init_app` sets the session cookie, CSRF protection, template filters and the shared error pages;
+`init_app` sets the session cookie, CSRF protection, template filters, the shared error pages and the
+check of every page's inputs for NUL (handlers/web/params.py);
 the app factory registers the blueprints.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from bot.rules.labels import ROLE_LABELS
 from handlers.web.access import CSRF_MESSAGE, current_principal, error_page
+from handlers.web.params import InvalidParameter, refuse_nul
 
 csrf = CSRFProtect()
 # WeCom's client shows the chat sidebar (and its sign-in) in its own webview, which may frame it on these hosts.
@@ -33,6 +35,8 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.after_request(frame_policy)
     app.register_error_handler(CSRFError, lambda _exc: error_page(400, CSRF_MESSAGE))
+    app.before_request(refuse_nul)
+    app.register_error_handler(InvalidParameter, lambda exc: error_page(400, str(exc)))
     app.jinja_env.filters["localtime"] = lambda value, fmt="%Y-%m-%d %H:%M": _localtime(app, value, fmt)
     app.jinja_env.filters["yuan"] = yuan
     app.context_processor(lambda: {"principal": current_principal(), "role_labels": ROLE_LABELS})

@@ -1,13 +1,14 @@
 """HQ's 关怀效果 page: per cadence rule, repurchase of the customers cared for vs the held-out ones."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template
 
 from bot.services.effect import effect_report
 from handlers.web.access import install_error_pages, role_required
 from handlers.web.charts import interval_svg
+from handlers.web.params import date_arg
 
 bp = Blueprint("effect", __name__, template_folder="templates")
 install_error_pages(bp)
@@ -15,20 +16,13 @@ install_error_pages(bp)
 DEFAULT_DAYS = 90
 
 
-def _date(name: str, default: date) -> date:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return default
-
-
 @bp.get("/hq/effect")
 @role_required("hq")
 def report():
     settings = current_app.config["SETTINGS"]
     today = datetime.now(timezone.utc).astimezone(settings.tz).date()
-    end = _date("to", today)
-    start = min(_date("from", end - timedelta(days=DEFAULT_DAYS - 1)), end)
+    end = date_arg("to", today)
+    start = min(date_arg("from", end - timedelta(days=DEFAULT_DAYS - 1)), end)
     with current_app.extensions["runtime"].db.transaction() as session:
         rows = effect_report(session=session, start=start, end=end, window_days=settings.EFFECT_WINDOW_DAYS,
                              today=today)

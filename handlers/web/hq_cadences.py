@@ -7,6 +7,7 @@ from werkzeug.datastructures import MultiDict
 from bot.rules.cadence import CARD_GROUPS, KIND_LABELS, TRIGGER_LABELS
 from bot.rules.content_selection import OCCASION_LABELS, TIER_LABELS
 from bot.rules.metrics import QUADRANTS
+from bot.rules.form_input import MAX_INT, parse_int
 from bot.services import todos_cadences as cadences
 from content_library.forms import KIND_LABELS as MATERIAL_KIND_LABELS
 from content_library.templates import PLACEHOLDERS
@@ -27,12 +28,11 @@ def _runtime():
 
 
 def _int(form: MultiDict, name: str, errors: dict, field: str) -> int:
-    raw = form.get(name, "").strip()
-    try:
-        return int(raw)
-    except ValueError:
+    value = parse_int(form.get(name), low=-MAX_INT, high=MAX_INT)
+    if value is None:
         errors[field] = "请填写整数"
         return 0
+    return value
 
 
 def edit_from_form(form: MultiDict) -> tuple[cadences.CadenceEdit, dict[str, str]]:
@@ -41,8 +41,9 @@ def edit_from_form(form: MultiDict) -> tuple[cadences.CadenceEdit, dict[str, str
     offsets: list[int] = []
     for part in form.get("offsets", "").replace("，", ",").split(","):
         if part.strip():
-            if part.strip().isdigit():
-                offsets.append(int(part.strip()))
+            offset = parse_int(part, high=MAX_INT)
+            if offset is not None:
+                offsets.append(offset)
             else:
                 errors["window"] = "回访节点请写成以逗号分隔的天数，如 3, 21, 30, 150"
     edit = cadences.CadenceEdit(
@@ -115,11 +116,11 @@ def edit(rule_id: int):
 @bp.post("/cycles")
 @role_required("hq")
 def save_cycle():
-    days = request.form.get("cycle_days", "").strip()
+    days = parse_int(request.form.get("cycle_days")) or 0   # 0: refused by save_cycle with its message
     try:
         with _runtime().db.transaction() as session:
             cadences.save_cycle(session=session, sku=request.form.get("sku", ""),
-                                cycle_days=int(days) if days.isdigit() else 0, name=request.form.get("name", ""))
+                                cycle_days=days, name=request.form.get("name", ""))
         flash("已保存使用周期。")
     except ValueError as exc:
         flash(str(exc), "error")

@@ -12,6 +12,7 @@ from bot.services.leaderboard import board_xlsx, display, guide_board, store_boa
 from handlers.auth_helpers import get_or_404
 from handlers.web.access import current_principal, install_error_pages, require_store, role_required
 from handlers.web.charts import trend_svg
+from handlers.web.params import date_arg, int_arg
 from models import Store
 
 bp = Blueprint("leaderboard", __name__, template_folder="templates")
@@ -25,11 +26,9 @@ def _db():
 
 
 def _day(tz: str | None) -> date:
-    try:
-        return date.fromisoformat(request.args.get("date", ""))
-    except ValueError:
-        tz = tz or current_app.config["SETTINGS"].TIMEZONE
-        return datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date()
+    """?date= (400 when it is not a day of 2000-2099, whose periods and neighbours all exist), else today."""
+    tz = tz or current_app.config["SETTINGS"].TIMEZONE
+    return date_arg("date", datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date())
 
 
 def _store_id() -> int:
@@ -39,10 +38,10 @@ def _store_id() -> int:
         if principal.store_id is None:
             abort(404)
         return principal.store_id
-    store = request.args.get("store", "")
-    if not store.isdigit():
+    store = int_arg("store", low=1, label="门店")
+    if store is None:
         abort(404)
-    return require_store(int(store))
+    return require_store(store)
 
 
 def _params(tz: str | None) -> tuple[str, date, str]:

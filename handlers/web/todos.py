@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 
 from bot.flows.group_send import send_todos, sending_lock
 from bot.rules.cadence import CARD_GROUPS
+from bot.rules.form_input import parse_int
 from bot.services import todos_actions as actions
 from bot.services.todos_render import prepare_texts
 from content_library.storage import storage_for
@@ -87,11 +88,11 @@ def skip(todo_id: int):
 @bp.post("/<int:todo_id>/snooze")
 @role_required("guide", "manager")
 def snooze(todo_id: int):
-    days = request.form.get("days", "")
+    days = parse_int(request.form.get("days"), low=1, high=actions.MAX_SNOOZE_DAYS) or 0   # 0: refused below
     try:
         with _runtime().db.transaction() as session:
             todo = actions.snooze(session=session, guide_id=require_guide_id(), todo_id=todo_id,
-                                  on=store_today(session), days=int(days) if days.isdigit() else 0)
+                                  on=store_today(session), days=days)
             flash(f"好的，{todo.snoozed_until.month}月{todo.snoozed_until.day}日再提醒你。")
     except actions.TodoActionRefused as exc:
         flash(str(exc), "error")

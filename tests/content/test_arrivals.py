@@ -92,3 +92,33 @@ def test_parse_rows_is_pure():
     valid, errors = parse_rows([{"sku": "Z", "name": "n", "category": "c", "price": "¥1,299.00",
                                  "launch_on": "2026.09.01"}])
     assert errors == [] and valid[0].price_fen == 129900 and valid[0].launch_on == date(2026, 9, 1)
+
+
+def test_a_price_of_twenty_digits_or_not_finite_is_a_row_error_and_the_others_are_stored(db):
+    data = ("SKU,名称,品类,价格,上市日期\n"
+            f"D1,风衣,风衣,{'9' * 20},2026-09-01\n"
+            "D2,风衣,风衣,NaN,2026-09-01\n"
+            "D3,风衣,风衣,1e309,2026-09-01\n"
+            "D4,风衣,风衣,21474836.47,2026-09-01\n").encode()
+    with db.transaction() as session:
+        report = import_arrivals(session=session, data=data)
+    assert [(r.sku, r.status) for r in report] == [("D1", "error"), ("D2", "error"), ("D3", "error"),
+                                                     ("D4", "created")]
+    assert all("须为不小于 0 的金额（最高 21,474,836.47 元）" in r.errors[0] for r in report[:3])
+    with db.transaction() as session:
+        assert [(p.sku, p.price_fen) for p in session.scalars(select(Product))] == [("D4", 2**31 - 1)]
+
+
+def test_a_nul_past_the_files_start_is_a_row_error(db):
+    filler = "".join(f"F{i},针织衫,针织衫,199,2026-09-01\n" for i in range(150))   # past the binary sniff
+    data = ("SKU,名称,品类,价格,上市日期\n" + filler + "N1,风\x00衣,风衣,10,2026-09-01\n").encode()
+    with db.transaction() as session:
+        report = import_arrivals(session=session, data=data)
+    assert [(r.sku, r.errors) for r in report if r.status == "error"] == [("N1", ["含有无效字符（NUL）"])]
+    assert sum(r.status == "created" for r in report) == 150
+
+
+def test_a_cell_csv_cannot_read_refuses_the_file_naming_its_line():
+    data = ("SKU,名称,品类,价格,上市日期\nE1,风衣,风衣,1,2026-09-01\nE2," + "长" * 200_000 + ",风衣,1,2026-09-01\n")
+    with pytest.raises(ImportFileInvalid, match="第 3 行无法读取"):
+        read_table(data.encode())

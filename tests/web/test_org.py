@@ -107,3 +107,40 @@ def test_users_create_command_stores_a_hash(app, db):
     assert again.exit_code != 0 and "already exists" in again.output
     short = runner.invoke(args=["users", "create", "x"], input="short\nshort\n")
     assert short.exit_code != 0 and "at least 8" in short.output
+
+
+def _import(client, data: bytes):
+    return client.post("/hq/org/import", data={
+        "csrf_token": csrf_token(client, "/hq/org/import"), "file": (io.BytesIO(data), "名单.csv")},
+        content_type="multipart/form-data")
+
+
+def test_csv_rows_too_long_or_with_nul_are_row_errors_and_the_good_rows_are_stored(client, db, org):
+    csv_text = "\n".join([
+        "store_code,store_name,userid,name,role",
+        "NJ001," + "店" * 300 + ",longstore,刘一,guide",
+        "SH001,上海南京路店,nul\x00id,陈二,guide",
+        "SH001,上海南京路店,zhaoliu,赵六,导购",
+        "SH001,上海南京路店," + "u" * 65 + ",钱七,guide",
+    ])
+    make_hq_user(db)
+    sign_in_hq(client)
+    for encoding in ("utf-8", "gbk"):   # Excel in China saves CSV as GBK
+        page = _import(client, csv_text.encode(encoding)).get_data(as_text=True)
+        assert "成功 <b>1</b> 行" in page and "失败 <b>3</b> 行" in page
+        assert "字段过长：store_name（最多 100 字）" in page and "含有无效字符（NUL）" in page
+        assert "字段过长：userid（最多 64 字）" in page
+    guides = _guides(db)
+    assert guides["zhaoliu"] == ("guide", "SH001", True)
+    assert "longstore" not in guides and not any(len(u) > 64 or "\x00" in u for u in guides)
+
+
+def test_a_file_neither_utf8_nor_gbk_or_with_an_unreadable_line_is_reported(client, db, org):
+    make_hq_user(db)
+    sign_in_hq(client)
+    page = _import(client, b"\xff\xfe\x00\x00\x81\x30").get_data(as_text=True)
+    assert "无法识别文件编码" in page
+    huge = "store_code,store_name,userid,name,role\nSH001,上海南京路店,ok1,甲,guide\nSH001,店,big," + "名" * 200_000
+    page = _import(client, huge.encode()).get_data(as_text=True)
+    assert "这一行及之后无法读取" in page and "成功 <b>1</b> 行" in page
+    assert _guides(db)["ok1"] == ("guide", "SH001", True)
