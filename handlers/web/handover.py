@@ -9,6 +9,7 @@ from functools import partial
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from bot.flows.handover import hand_over_customers, hand_over_groups
+from bot.rules.form_input import MAX_ID, parse_int
 from bot.rules.handover import KIND_LABELS, STATUS_LABELS, reason_label, transfer_kind
 from bot.services import handover, store_views
 from handlers.auth_helpers import get_or_404
@@ -53,8 +54,7 @@ def member(store_id: int, guide_id: int):
 
 
 def _receiver(session, store_id: int, src_id: int):
-    raw = request.form.get("to_guide_id", "")
-    wanted = int(raw) if raw.isdigit() else None
+    wanted = parse_int(request.form.get("to_guide_id"), low=1, high=MAX_ID)
     return next((g for g in handover.receivers(session=session, store_id=store_id, excluding=src_id)
                  if g.id == wanted), None)
 
@@ -62,7 +62,8 @@ def _receiver(session, store_id: int, src_id: int):
 def _chosen_ids() -> list[int] | None:
     if request.form.get("scope") == "all":
         return None
-    return [int(v) for v in request.form.getlist("customer_id") if v.isdigit()]
+    ids = (parse_int(v, low=1, high=MAX_ID) for v in request.form.getlist("customer_id"))
+    return [i for i in ids if i is not None]
 
 
 def _start(store_id: int, guide_id: int, unit: str, no_receiver: str, start) -> None:

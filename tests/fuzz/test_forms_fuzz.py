@@ -128,6 +128,15 @@ ENDPOINTS: dict[str, Inputs] = {
     "manager.new_channel": Inputs(form={"guide_userid": ("wangfang",), "campaign": ("双11",)}),
     "manager.channel_qr": Inputs(args={"download": ("1",)}),
     "media.file": Inputs(),
+    "handover.index": Inputs(),
+    "handover.member": Inputs(),
+    "handover.hand_over": Inputs(form={"to_guide_id": ("@guide_id",), "scope": ("all", "chosen"),
+                                       "customer_id": ("1",)}),
+    "handover.hand_over_chats": Inputs(form={"to_guide_id": ("@guide_id",)}),
+    "metrics.store": Inputs(args={"period": ("month", "30d", "custom"), "from": ("2026-01-01",),
+                                  "to": ("2026-01-31",)}),
+    "metrics.brand": Inputs(args={"scope": ("all", "@store_scope", "region:华东"), "period": ("month", "custom"),
+                                  "from": ("2026-01-01",), "to": ("2026-01-31",)}),
     "tracking.follow": Inputs(args={"openid": ("o-1",), "unionid": ("u-1",)}),
 }
 
@@ -171,6 +180,7 @@ def world(app, client, sandbox, driver, work, db, org, runtime):
         good = {"store_id": str(org["SH001"]), "guide_id": str(shop.guides["wangfang"]),
                 "material_id": str(material.id), "external_userid": shop.customers["lin"],
                 "channel_id": str(shop.channels["wangfang"]), "rule_id": str(rule_id), "todo_id": "1", "sku": "SKU-1", "key": "ab/cd.jpg",
+                "store_scope": f"store:{org['SH001']}",
                 "token": sign_link(runtime.settings.SECRET_KEY, LinkRef(
                     "https://shop.example.com/p/1", guide_id=shop.guides["wangfang"], customer_id=lin))}
     clients = {"anonymous": app.test_client(), "guide": app.test_client(), "manager": app.test_client(),
