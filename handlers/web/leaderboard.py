@@ -24,12 +24,16 @@ def _db():
     return current_app.extensions["runtime"].db
 
 
+def _today(tz: str | None) -> date:
+    tz = tz or current_app.config["SETTINGS"].TIMEZONE
+    return datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date()
+
+
 def _day(tz: str | None) -> date:
     try:
         return date.fromisoformat(request.args.get("date", ""))
     except ValueError:
-        tz = tz or current_app.config["SETTINGS"].TIMEZONE
-        return datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date()
+        return _today(tz)
 
 
 def _store_id() -> int:
@@ -61,7 +65,7 @@ def guides():
         board = guide_board(session=session, store=store, period=period, day=day, metric=metric)
         start, end = trend_range(period, day)
         series = trends(session=session, store_id=store.id, guide_ids=[r["guide_id"] for r in board.rows],
-                        start=start, end=end, metric=metric)
+                        start=start, end=end, metric=metric, today=_today(store.timezone))
         charts = {gid: trend_svg(points, METRICS[metric].label) for gid, points in series.items()}
         return render_template("leaderboard/guides.html", board=board, store=store, charts=charts,
                                metrics=METRICS, periods=PERIODS, display=display, day=day,
