@@ -4,19 +4,18 @@ played through the sandbox's callbacks into the app and its worker. Screenshots:
 from __future__ import annotations
 
 import re
-import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from bot.sandbox.console import console_blueprint
 from bot.services.todos_cadences import seed_defaults
 from models import GroupChat, Todo
 from tasks.todos import poll_group_sends
+from tests.conftest import served
 from tests.purchases.helpers import ORDER_SECRET
 from tests.spine.helpers import inbox
 from tests.todos.helpers import only
@@ -39,12 +38,8 @@ def console(sandbox, driver):
     """The console alone, served over HTTP like the demo's (its page calls its own JSON actions)."""
     app = Flask("console")
     app.register_blueprint(console_blueprint(sandbox, driver))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/_sandbox/"
-    server.shutdown()
-    thread.join(5)
+    with served(app) as url:
+        yield url + "/_sandbox/"
 
 
 @pytest.fixture
