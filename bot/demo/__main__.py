@@ -22,11 +22,11 @@ from bot.demo import seed
 from bot.sandbox import CallbackDriver, SandboxCorp, SandboxServer
 from bot.sandbox import persist
 from bot.sandbox.console import console_blueprint
-from config import DEMO_ENV_FILE, INSTANCE_DIR, PROJECT_ROOT, Settings
+from config import INSTANCE_DIR, PROJECT_ROOT, Settings
 
 WEB_PORT = int(os.environ.get("DEMO_WEB_PORT", "8000"))
 SANDBOX_PORT = int(os.environ.get("DEMO_SANDBOX_PORT", "8001"))
-DEMO_ENV = DEMO_ENV_FILE
+DEMO_ENV = INSTANCE_DIR / "demo.env"
 WORLD = INSTANCE_DIR / "sandbox-world.pickle"
 AGENT_ID = 1000002
 

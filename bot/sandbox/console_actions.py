@@ -1,41 +1,23 @@
-"""The console's JSON actions: what members and customers do in WeCom, each delivered as WeCom's callback.
+"""The sandbox console's JSON actions: what members and customers do in WeCom, each delivered as WeCom's callback.
 
 Each action changes the sandbox world as the WeCom client would; the callback (if WeCom sends one) is then
 encrypted, signed and POSTed to the app by the driver. `curl` works as well as the page.
 """
 from __future__ import annotations
 
-import random
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..driver import CallbackDriver
-from ..state import SandboxCorp
+from .driver import CallbackDriver
+from .state import SandboxCorp
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
-GIVEN = ["女士", "先生", "小姐"]
-
-# World actions the console may call by name (each returns the callback XML or None).
-ALLOWED = {
-    "customer_adds_member", "member_adds_customer", "customer_scans_contact_way", "member_edits_customer",
-    "member_deletes_customer", "customer_deletes_member", "transfer_fail", "join_group",
-    "customer_scans_join_way", "quit_group", "change_group_owner", "rename_group", "change_group_notice",
-    "dismiss_group", "admin_creates_tag", "admin_deletes_tag", "admin_renames_tag",
-    "member_clicks_card",            # a tap on a template card's button: template_card_event
-    "member_confirms_group_send",    # 发送 in 群发助手: no callback; the app's poller reads the results
-}
 NO_CALLBACK = "WeCom sends no callback for this action"
 
 
-def random_name() -> str:
-    """A plausible customer display name such as 王女士."""
-    return random.choice(SURNAMES) + random.choice(GIVEN)
-
-
-def register_actions(bp: Blueprint, corp: SandboxCorp, driver: CallbackDriver,
-                     after_action: Callable[[], None] | None = None) -> None:
-    """The POST /act/... routes of the console."""
+def register_actions(bp: Blueprint, corp: SandboxCorp, driver: CallbackDriver, *, allowed: Collection[str],
+                     new_name: Callable[[], str], after_action: Callable[[], None] | None = None) -> None:
+    """The POST /act/... routes of the console: `allowed` world actions by name, and the two that take more."""
 
     def deliver(xml: str | None, **extra) -> Response:
         if after_action:
@@ -57,7 +39,7 @@ def register_actions(bp: Blueprint, corp: SandboxCorp, driver: CallbackDriver,
             config_id = next((w.config_id for w in corp.contact_ways.values() if given["guide"] in w.user), None)
         if not config_id:
             return jsonify(error="give config_id, or guide with a contact way"), 422
-        eid = corp.new_customer(given.get("name") or random_name(), unionid=given.get("unionid"))
+        eid = corp.new_customer(given.get("name") or new_name(), unionid=given.get("unionid"))
         return deliver(corp.customer_scans_contact_way(config_id, eid))
 
     @bp.post("/act/create_group")
@@ -76,8 +58,8 @@ def register_actions(bp: Blueprint, corp: SandboxCorp, driver: CallbackDriver,
 
     @bp.post("/act/<name>")
     def act(name: str):
-        if name not in ALLOWED:
-            return jsonify(error=f"unknown action {name}", allowed=sorted(ALLOWED)), 404
+        if name not in allowed:
+            return jsonify(error=f"unknown action {name}", allowed=sorted(allowed)), 404
         try:
             xml = getattr(corp, name)(**body())
         except (TypeError, ValueError, KeyError) as exc:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from ..models import SentMessage
-from ..state import SandboxCorp
-from ..world_groupsend import CAP_REACHED, NOT_FRIEND, NOT_SENT, SENT
+from .models import SentMessage
+from .state import SandboxCorp
+from .world_groupsend import CAP_REACHED, NOT_FRIEND, NOT_SENT, SENT
 
 CHINA = timezone(timedelta(hours=8))
 RESULT_LABELS = {NOT_SENT: "未发送", SENT: "已送达", NOT_FRIEND: "已不是好友", CAP_REACHED: "已达接收上限"}
@@ -131,3 +131,10 @@ def tags_of_follow(corp: SandboxCorp, external_userid: str, userid: str) -> list
             if tag is not None:
                 names.append(tag.name)
         return sorted(names)
+
+
+def names(corp: SandboxCorp) -> dict[str, str]:
+    """Display names of members and customers by id."""
+    with corp.lock:
+        return {**{m.userid: m.name for m in corp.members.values()},
+                **{c.external_userid: c.name for c in corp.customers.values()}}
