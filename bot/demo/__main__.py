@@ -150,9 +150,9 @@ def print_banner(settings: Settings) -> None:
 导购助手 is running (SQLite {settings.DATABASE_URL}, embedded Redis, WeCom sandbox).
   app ............ {web}
   callback ....... {web}/wecom/callback
-  sandbox console  {sandbox}/_sandbox/   (play customers adding guides, deleting them, ...)
+  sandbox console  {sandbox}/_sandbox/   (what each member got: tap cards, confirm 群发助手, tag, ...)
   JSON API ....... curl -H "Authorization: Bearer $API_TOKEN" {web}/api/v1/customers/<external_userid>
-  secrets ........ {DEMO_ENV} (API_TOKEN is there)
+  secrets ........ {DEMO_ENV} (API_TOKEN is there; `flask --app wsgi ...` commands read it)
 Play an event from the shell:
   curl -X POST {sandbox}/_sandbox/act/new_customer_scans -H 'Content-Type: application/json' \\
        -d '{{"guide": "wangfang", "name": "林女士"}}'
