@@ -53,7 +53,8 @@ def digest(today: str | None) -> None:
 @click.option("--material", "material_id", type=int, default=None, help="The material it belongs to.")
 def link(guide_userid: str, target: str, material_id: int | None) -> None:
     """Print a tracked /t/ link of a guide (e.g. for a material shared by hand)."""
-    from bot.rules.tracking import LinkRef, is_redirectable, sign_link
+    from bot.rules.tracking import is_redirectable
+    from bot.services.tracking import guide_link
     from models import Guide
 
     runtime = _runtime()
@@ -63,8 +64,8 @@ def link(guide_userid: str, target: str, material_id: int | None) -> None:
         guide_id = session.scalars(select(Guide.id).where(Guide.userid == guide_userid)).one_or_none()
     if guide_id is None:
         raise click.ClickException(f"no guide {guide_userid!r}")
-    token = sign_link(runtime.settings.SECRET_KEY, LinkRef(target, guide_id=guide_id, material_id=material_id))
-    click.echo(f"{runtime.settings.PUBLIC_BASE_URL.rstrip('/')}/t/{token}")
+    click.echo(guide_link(runtime.settings.SECRET_KEY, runtime.settings.PUBLIC_BASE_URL, guide_id=guide_id,
+                          target=target, material_id=material_id))
 
 
 COMMANDS = (performance_cli, tracking_cli)

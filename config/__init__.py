@@ -11,10 +11,11 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dotenv import load_dotenv
+from dotenv import dotenv_values, load_dotenv
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
+DEMO_ENV_FILE = INSTANCE_DIR / "demo.env"   # written by `make run`: the demo's secrets and sandbox URLs
 REAL_WECOM_API_BASE = "https://qyapi.weixin.qq.com/cgi-bin/"
 REAL_WECOM_OAUTH_BASE = "https://open.weixin.qq.com/"
 
@@ -23,10 +24,14 @@ class ConfigError(RuntimeError):
     """A setting is missing or malformed; the message names it."""
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
+def _demo_values(path: str | os.PathLike | None) -> dict[str, str]:
+    """The settings of the demo's env file (none in production, or without the file)."""
+    if path is None or os.environ.get("APP_ENV") == "production" or not Path(path).is_file():
+        return {}
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
+def _int(name: str, raw: str) -> int:
     try:
         return int(raw)
     except ValueError as exc:
@@ -105,18 +110,23 @@ class Settings:
         return self.ENV == "production"
 
     @classmethod
-    def from_env(cls, env_file: str | os.PathLike | None = None) -> "Settings":
-        """Build settings from os.environ after loading an optional .env file."""
+    def from_env(cls, env_file: str | os.PathLike | None = None,
+                 demo_env_file: str | os.PathLike | None = None) -> "Settings":
+        """Build settings from os.environ after loading an optional .env file; outside production, what neither
+        sets comes from the demo's `instance/demo.env` when `make run` wrote one (so the CLI works against the
+        demo with nothing set by hand). Tests name their own files."""
         load_dotenv(env_file or PROJECT_ROOT / ".env", override=False)
+        demo = demo_env_file if demo_env_file is not None else (DEMO_ENV_FILE if env_file is None else None)
+        fallback = _demo_values(demo)
         values: dict = {}
         for f in fields(cls):
             if f.name == "extra":
                 continue
-            raw = os.environ.get(f.name)
+            raw = os.environ.get(f.name) or fallback.get(f.name)
             if raw is None or raw == "":
                 continue
             if f.type in ("int",):
-                values[f.name] = _env_int(f.name, 0)
+                values[f.name] = _int(f.name, raw)
             elif f.type in ("float",):
                 try:
                     values[f.name] = float(raw)

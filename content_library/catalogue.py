@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, literal, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from bot.rules.content_selection import MaterialFacts, in_scope, is_valid_on
@@ -14,6 +14,7 @@ from models import (
     Click, CommerceEvent, Material, MaterialFile, MaterialRegion, MaterialSend, MaterialStore, MaterialTag, MediaFile,
     Order, OrderAttribution, OutfitItem, Product, Store,
 )
+from models.todo import TODO_DONE, Todo
 
 _LOAD = (
     selectinload(Material.files).selectinload(MaterialFile.file),
@@ -113,7 +114,8 @@ def list_materials(*, session: Session, kind: str | None = None, query: str = ""
 
 
 def material_stats(*, session: Session, material_ids: list[int]) -> dict[int, MaterialStats]:
-    """Statistics per material (zeros for a material never sent): sends, and the reactions to its tracked links.
+    """Statistics per material (zeros for a material never sent): sends (recorded or proven by a click), and the
+    reactions to its tracked links.
 
     Clicks are the counted clicks of the material's links; coupon claims, add-to-carts and orders are
     those that came through one of its links (the event carried it, or it was the last click before).
@@ -121,9 +123,7 @@ def material_stats(*, session: Session, material_ids: list[int]) -> dict[int, Ma
     if not material_ids:
         return {}
     ids = set(material_ids)
-    sends = {mid: (n, c) for mid, n, c in session.execute(
-        select(MaterialSend.material_id, func.count(), func.count(distinct(MaterialSend.customer_id)))
-        .where(MaterialSend.material_id.in_(ids)).group_by(MaterialSend.material_id))}
+    sends = _send_counts(session, ids)
     clicks = dict(session.execute(select(Click.material_id, func.count()).where(
         Click.material_id.in_(ids), Click.counted.is_(True)).group_by(Click.material_id)).all())
     events = {(mid, kind): n for mid, kind, n in session.execute(
@@ -139,6 +139,23 @@ def material_stats(*, session: Session, material_ids: list[int]) -> dict[int, Ma
         coupon_claims=events.get((mid, "coupon_claim"), 0), add_to_carts=events.get((mid, "add_to_cart"), 0),
         attributed_orders=orders.get(mid, (0, 0))[0], attributed_amount_fen=int(orders.get(mid, (0, 0))[1] or 0))
         for mid in material_ids}
+
+
+def _send_counts(session: Session, ids: set[int]) -> dict[int, tuple[int, int]]:
+    """(sends, customers reached) per material: the recorded sends, and the sends a click proves before they are
+    recorded. A send is recorded once WeCom's results say it arrived (the poller, minutes later), but a click
+    on the to-do's link can come first; a link shared by hand (`tracking link`) is never recorded at all."""
+    recorded = select(MaterialSend.material_id.label("material_id"), MaterialSend.customer_id.label("customer_id")) \
+        .where(MaterialSend.material_id.in_(ids))
+    clicked_todos = select(Click.material_id, Click.customer_id).join(Todo, Todo.id == Click.todo_id) \
+        .where(Click.material_id.in_(ids), Todo.status != TODO_DONE) \
+        .group_by(Click.material_id, Click.todo_id, Click.customer_id)
+    by_hand = select(Click.material_id, literal(None, type_=Click.customer_id.type)) \
+        .where(Click.material_id.in_(ids), Click.todo_id.is_(None)).group_by(Click.material_id, Click.link_key)
+    sends = union_all(recorded, clicked_todos, by_hand).subquery()
+    return {mid: (n, c) for mid, n, c in session.execute(
+        select(sends.c.material_id, func.count(), func.count(distinct(sends.c.customer_id)))
+        .group_by(sends.c.material_id))}
 
 
 def facts_of(material: Material) -> MaterialFacts:

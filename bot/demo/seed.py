@@ -44,6 +44,14 @@ def seed_app(runtime) -> bool:
     return True
 
 
+def seed_cadences(runtime) -> int:
+    """The default care cadences, idempotently (`cadences seed`); return how many were added."""
+    from bot.services.todos_cadences import seed_defaults
+
+    with runtime.db.transaction() as session:
+        return seed_defaults(session=session)
+
+
 def channel_count(runtime) -> int:
     """How many channel codes the app has."""
     with runtime.db.transaction() as session:

@@ -53,6 +53,11 @@ def tracked_url(link: dict, public_base: str) -> str:
     return f"{public_base.rstrip('/')}/t/{token}" if token else str(link.get("target") or "")
 
 
+def tracked_urls(todo: Todo, public_base: str) -> dict[int, str]:
+    """The URL each of the to-do's material links goes out as, by material id."""
+    return {link.get("material_id"): tracked_url(link, public_base) for link in todo.links or []}
+
+
 def _materials(session: Session, ids: set[int]) -> dict[int, Material]:
     if not ids:
         return {}
@@ -65,7 +70,7 @@ def _materials(session: Session, ids: set[int]) -> dict[int, Material]:
 def content_of(todo: Todo, materials: dict[int, Material], media: dict[int, list[str]], public_base: str) -> dict:
     """The add_msg_template content of one to-do: its text and attachments (links made tracked)."""
     attachments: list[dict] = []
-    urls = {link.get("material_id"): tracked_url(link, public_base) for link in todo.links or []}
+    urls = tracked_urls(todo, public_base)
     for material_id in todo.material_ids or []:
         material = materials.get(material_id)
         if material is None or not material.enabled:

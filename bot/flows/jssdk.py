@@ -53,5 +53,5 @@ def sidebar_config(*, client, connection: redis.Redis, corp_id: str, agent_id: i
         "signature": signature(client=client, jsapi_ticket=corp_ticket, noncestr=nonce, timestamp=timestamp, url=url),
         "agentSignature": signature(client=client, jsapi_ticket=agent_ticket, noncestr=nonce, timestamp=timestamp,
                                     url=url),
-        "jsApiList": ["sendChatMessage", "getCurExternalContact", "getContext"],
+        "jsApiList": ["sendChatMessage", "getCurExternalContact", "getContext", "shareToExternalContact"],
     }

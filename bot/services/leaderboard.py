@@ -94,13 +94,15 @@ def store_board(*, session: Session | Connection, period: str, day: date, metric
 
 
 def trends(*, session: Session, store_id: int, guide_ids: list[int], start: date, end: date,
-           metric: str) -> dict[int, list[tuple[date, float | int | None]]]:
-    """Each guide's daily value of `metric` over [start, end] (days without a row are zero)."""
+           metric: str, today: date | None = None) -> dict[int, list[tuple[date, float | int | None]]]:
+    """Each guide's daily value of `metric` over [start, end] (days without a row are zero; days after
+    `today` have no value yet, so the line stops at today instead of dropping to zero)."""
     rows = session.execute(select(P.guide_id, P.day, *[getattr(P, n) for n in COLUMNS])
                            .where(P.store_id == store_id, P.day.between(start, end), P.guide_id.in_(guide_ids)))
     by_key = {(r.guide_id, r.day): {n: getattr(r, n) for n in COLUMNS} for r in rows}
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
-    return {gid: [(d, metric_value(by_key.get((gid, d), {}), metric)) for d in days] for gid in guide_ids}
+    return {gid: [(d, None if today is not None and d > today else metric_value(by_key.get((gid, d), {}), metric))
+                  for d in days] for gid in guide_ids}
 
 
 def board_xlsx(board: Board, title: str) -> bytes:

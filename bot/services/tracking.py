@@ -56,6 +56,16 @@ def tracked_path(token: str) -> str:
     return f"/t/{token}"
 
 
+def guide_link(secret: str, public_base: str, *, guide_id: int, target: str | None,
+               material_id: int | None = None) -> str | None:
+    """A guide's tracked URL for a link shared by hand (no to-do, no customer); None for a target that may not
+    be redirected to."""
+    if not is_redirectable(target):
+        return None
+    token = sign_link(secret, LinkRef(target, guide_id=guide_id, material_id=material_id))
+    return public_base.rstrip("/") + tracked_path(token)
+
+
 def signed_links(secret: str, links: list[dict], *, todo_id: int, guide_id: int, customer_id: int) -> list[dict]:
     """A to-do's material links, each with the token of its `/t/` URL (None without a secret, or for a
     target that may not be redirected to)."""

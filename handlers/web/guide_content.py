@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, request
 
+from bot.services.tracking import guide_link
 from content_library.catalogue import get_material, materials_for_store, visible_to_store
 from content_library.forms import KIND_LABELS
 from content_library.payloads import Personal, text_for
-from handlers.web.access import current_principal, install_error_pages, role_required
+from handlers.web.access import current_principal, install_error_pages, require_guide_id, role_required
 from models import Store
 
 bp = Blueprint("guide_content", __name__, url_prefix="/guide/content", template_folder="templates")
@@ -46,6 +47,19 @@ def material(material_id: int):
         found = get_material(session=session, material_id=material_id)
         if found is None or not visible_to_store(found, store, _today(store)):
             abort(404)
-        sample = Personal(customer_name="王芳", customer_gender=2, guide=current_principal().name, store=store.name)
-        preview = text_for(found, sample, on=_today(store))
-        return render_template("content/guide_material.html", material=found, preview=preview, kinds=KIND_LABELS)
+        settings = current_app.config["SETTINGS"]
+        link = guide_link(settings.SECRET_KEY, settings.PUBLIC_BASE_URL, guide_id=require_guide_id(),
+                          target=found.link_url, material_id=found.id) or ""
+        preview, share_text = _texts(found, store, current_principal().name, link)
+        return render_template("content/guide_material.html", material=found, preview=preview, share_text=share_text,
+                               link=link, kinds=KIND_LABELS,
+                               in_wecom="wxwork" in request.headers.get("User-Agent", "").lower())
+
+
+def _texts(material, store: Store, guide: str, link: str) -> tuple[str, str]:
+    """The copy for a sample customer (the preview), and the text to send: a neutral address the guide may edit,
+    `{link}` being the guide's own tracked link."""
+    on = _today(store)
+    sample = Personal(customer_name="王芳", customer_gender=2, guide=guide, store=store.name, link=link)
+    return text_for(material, sample, on=on), text_for(material, Personal(guide=guide, store=store.name, link=link),
+                                                       on=on)

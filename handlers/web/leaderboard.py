@@ -48,6 +48,12 @@ def _params(tz: str | None) -> tuple[str, date, str]:
     return normalize_period(request.args.get("period")), _day(tz), normalize_metric(request.args.get("metric"))
 
 
+def _today(store: Store) -> date:
+    """The store's own today: the trend stops there."""
+    zone = ZoneInfo(store.timezone or current_app.config["SETTINGS"].TIMEZONE)
+    return datetime.now(timezone.utc).astimezone(zone).date()
+
+
 @bp.get("/manager/leaderboard")
 @role_required("manager", "hq")
 def guides():
@@ -60,7 +66,7 @@ def guides():
         board = guide_board(session=session, store=store, period=period, day=day, metric=metric)
         start, end = trend_range(period, day)
         series = trends(session=session, store_id=store.id, guide_ids=[r["guide_id"] for r in board.rows],
-                        start=start, end=end, metric=metric)
+                        start=start, end=end, metric=metric, today=_today(store))
         charts = {gid: trend_svg(points, METRICS[metric].label) for gid, points in series.items()}
         return render_template("leaderboard/guides.html", board=board, store=store, charts=charts,
                                metrics=METRICS, periods=PERIODS, display=display, day=day,

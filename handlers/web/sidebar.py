@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
+from bot.flows.group_send import tracked_urls
 from bot.flows.jssdk import sidebar_config
 from bot.services import todos_actions as actions
 from bot.services.todos_render import prepare_texts
@@ -44,10 +45,13 @@ def config():
     return jsonify(answer)
 
 
-def _as_json(view: actions.TodoView) -> dict:
+def _as_json(view: actions.TodoView, public_base: str) -> dict:
+    """A to-do for the page; a material's link is the to-do's tracked /t/ link (its target only when unsigned)."""
+    urls = tracked_urls(view.todo, public_base)
     return {"id": view.todo.id, "rule": view.rule.name, "text": view.todo.text or "", "group": view.group,
             "due_on": view.todo.due_on.isoformat(),
-            "materials": [{"id": m.id, "kind": m.kind, "title": m.title, "url": m.link_url} for m in view.materials]}
+            "materials": [{"id": m.id, "kind": m.kind, "title": m.title, "url": urls.get(m.id, m.link_url)}
+                          for m in view.materials]}
 
 
 @bp.get("/todos")
@@ -62,7 +66,7 @@ def customer_todos():
         prepare_texts(session=session, guide_id=guide_id, on=store_today(session),
                       link_secret=runtime.settings.SECRET_KEY)
         views = actions.for_customer(session=session, guide_id=guide_id, external_userid=external_userid)
-        return jsonify(todos=[_as_json(v) for v in views])
+        return jsonify(todos=[_as_json(v, runtime.settings.PUBLIC_BASE_URL) for v in views])
 
 
 @bp.post("/todos/<int:todo_id>/sent")

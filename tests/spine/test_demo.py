@@ -13,6 +13,7 @@ def test_console_plays_a_new_customer_through_the_callback(sandbox, sandbox_serv
     seed.seed_sandbox(sandbox)
     assert seed.seed_app(runtime) is True and seed.seed_app(runtime) is False
     assert seed.channel_count(runtime) == len(seed.guide_userids(runtime)) == 3
+    assert seed.seed_cadences(runtime) == 16 and seed.seed_cadences(runtime) == 0      # every `make run`: once
     console_app = Flask("console")
     console_app.register_blueprint(console_blueprint(sandbox, driver))
     console = console_app.test_client()
@@ -36,3 +37,19 @@ def test_the_sandbox_world_survives_a_restart(tmp_path, clock):
     again = SandboxCorp("wwx", {"s": 1}, clock=clock)
     assert persist.load(again, tmp_path / "world.pickle")
     assert again.customers_of("wangfang") == [eid] and again.member("zhoumin").name == "周敏"
+
+
+def test_the_demo_env_file_is_all_a_command_needs(tmp_path):
+    from bot.demo.__main__ import SANDBOX_PORT, WEB_PORT, ensure_demo_env
+    from config import Settings
+
+    path = tmp_path / "demo.env"
+    path.write_text("SECRET_KEY=kept-from-an-earlier-run-of-the-demo-000000\n")   # an older file: kept, completed
+    ensure_demo_env(path)
+    ensure_demo_env(path)
+    settings = Settings.from_env(env_file=tmp_path / "none.env", demo_env_file=path)
+    assert settings.SECRET_KEY == "kept-from-an-earlier-run-of-the-demo-000000"
+    assert settings.WECOM_CORP_ID.startswith("wwdemo") and len(settings.WECOM_ENCODING_AES_KEY) == 43
+    assert settings.WECOM_API_BASE == f"http://127.0.0.1:{SANDBOX_PORT}/cgi-bin/"
+    assert settings.PUBLIC_BASE_URL == f"http://127.0.0.1:{WEB_PORT}" and settings.WECOM_AGENT_ID == 1000002
+    assert path.read_text().count("WECOM_CORP_ID=") == 1 and oct(path.stat().st_mode)[-3:] == "600"

@@ -111,6 +111,11 @@ def test_hq_reviews_the_cadences(phone, web, db, org, screenshot):
     page.wait_for_url(re.compile(re.escape(web) + r"/hq/.*"))
     page.get_by_test_id("nav-cadences").click()
     expect(page.get_by_test_id("cadence")).to_have_count(16)
+    # On a phone each rule is a card of its own: no header row, nothing wider than the screen.
+    expect(page.get_by_test_id("cadences").locator("thead")).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    card = page.get_by_test_id("cadence").first.bounding_box()
+    assert card["x"] >= 0 and card["x"] + card["width"] <= 390
     screenshot(page, "44-hq-cadences")
     page.get_by_role("link", name="满月礼").click()
     expect(page.get_by_test_id("template")).to_have_count(3)

@@ -191,3 +191,30 @@ def test_two_taps_on_one_button_send_once(client, sandbox, driver, work, db, clo
     assert len([s for s in sandbox.group_sends.values() if "wangfang" in s.tasks]) == 3   # 3 personal texts
     buttons = sorted(u["button"]["replace_name"] for u in card.updates)
     assert buttons == ["已提交3位·去确认", "暂无待发送"]
+
+
+def test_a_sent_then_clicked_material_shows_its_send_beside_its_click(client, sandbox, driver, work, db, clock, org):
+    from content_library.catalogue import material_stats, save_material
+    from content_library.forms import MaterialForm
+    from models import CadenceRule
+
+    people = _shop_with_todos(client, sandbox, driver, work, db, clock)
+    with db.transaction() as session:
+        session.scalars(select(CadenceRule).where(CadenceRule.code == "first_care")).one().material_spec = {"limit": 1}
+        material_id = save_material(session=session, form=MaterialForm(
+            kind="link", title="冬装上新", link_url="https://shop.example.com/winter")).id
+
+    def stats():
+        with db.transaction() as session:
+            found = material_stats(session=session, material_ids=[material_id])[material_id]
+            return found.sends, found.customers, found.clicks
+
+    sign_in_and_send_all(client, sandbox, db)
+    sends = [(m, s) for m, s in sandbox.group_sends.items() if "wangfang" in s.tasks]
+    for msgid, _send in sends:                                             # the three customers receive it
+        sandbox.member_confirms_group_send(msgid, "wangfang")
+    url = sends[0][1].body["attachments"][0]["link"]["url"]
+    assert client.get(url[url.index("/t/"):]).status_code == 302          # and one of them taps the link
+    assert stats() == (1, 1, 1)              # before WeCom's results are read, the click proves its send
+    assert poll_group_sends(on_iso=TODAY.isoformat()) == len(people) == 3
+    assert stats() == (3, 3, 1)              # every confirmed send, the clicked one counted once

@@ -172,3 +172,24 @@ def test_a_ticket_is_fetched_again_only_after_it_expires(runtime, sandbox, clock
     clock.advance(7200)
     second = ticket(client=runtime.wecom_agent, connection=runtime.redis, kind="agent_config")
     assert second != first and sandbox.ticket_fetch_count("agent_config") == 2
+
+
+def test_the_sidebar_sends_a_materials_tracked_link_not_its_target(client, sandbox, driver, work, db, clock, org,
+                                                                   settings):
+    from content_library.catalogue import save_material
+    from content_library.forms import MaterialForm
+    from models import Click
+
+    people = _shop_with_todos(client, sandbox, driver, work, db, clock)
+    with db.transaction() as session:
+        session.scalars(select(CadenceRule).where(CadenceRule.code == "first_care")).one().material_spec = {"limit": 1}
+        save_material(session=session, form=MaterialForm(kind="link", title="冬装上新",
+                                                         link_url="https://shop.example.com/winter"))
+    sign_in_member(client, sandbox, "wangfang")
+    [todo] = client.get("/guide/sidebar/todos", query_string={"external_userid": people["林女士"]}).get_json()["todos"]
+    [material] = todo["materials"]
+    base = settings.PUBLIC_BASE_URL.rstrip("/")
+    assert material["url"].startswith(base + "/t/")                   # what the chat gets: clicks are counted
+    assert client.get(material["url"].removeprefix(base)).headers["Location"] == "https://shop.example.com/winter"
+    with db.transaction() as session:
+        assert session.scalars(select(Click.todo_id)).one() == todo["id"]

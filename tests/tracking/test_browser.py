@@ -122,3 +122,46 @@ def test_hq_reads_the_effect_of_care_and_a_guide_the_radar(browser, web, db, org
     assert clicked.get_by_test_id("clicked").inner_text() == "已点击 1"
     screenshot(page, "tracking-radar-phone")
     context.close()
+
+
+def _phone(browser):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return context, page
+
+
+def _hq_signs_in(page, web: str, target: str) -> None:
+    from tests.web.helpers import HQ_PASSWORD, HQ_USERNAME
+
+    page.goto(web + target)
+    page.fill("input[name=username]", HQ_USERNAME)
+    page.fill("input[name=password]", HQ_PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_url(re.compile(re.escape(web + target.split("?")[0]) + r".*"))
+
+
+def test_the_effect_of_care_fits_a_phone_and_says_its_interval_plainly(browser, web, db, org, screenshot,
+                                                                       settings):
+    from datetime import timedelta
+
+    from tests.tracking.test_effect import D, first_buyers, run
+    from tests.web.helpers import make_hq_user
+
+    settings.HOLDOUT_PERCENT = 10
+    first_buyers(db, 200)
+    run(db, D, 10)
+    make_hq_user(db)
+    context, page = _phone(browser)
+    _hq_signs_in(page, web, f"/hq/effect?from={D.isoformat()}&to={(D + timedelta(days=1)).isoformat()}")
+    assert page.get_by_test_id("effect-row").count() >= 1
+    text = page.inner_text("main")
+    assert "差异的95%置信区间" in text and "Newcombe" not in text and "Wilson" not in text
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    active = page.locator("nav.tabs a.active")           # the last of HQ's tabs: scrolled into view
+    assert active.inner_text() == "关怀效果"
+    box = active.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1   # sub-pixel widths
+    screenshot(page, "tracking-effect-phone")
+    context.close()

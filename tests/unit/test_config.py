@@ -33,3 +33,21 @@ def test_integer_settings_are_parsed_and_checked(monkeypatch, tmp_path):
     monkeypatch.setenv("WECOM_AGENT_ID", "abc")
     with pytest.raises(ConfigError, match="WECOM_AGENT_ID"):
         Settings.from_env(env_file=tmp_path / "none.env")
+
+
+def test_the_demos_env_file_fills_what_the_environment_leaves_unset(monkeypatch, tmp_path):
+    demo = tmp_path / "demo.env"
+    demo.write_text("WECOM_CORP_ID=wwdemo\nWECOM_AGENT_ID=1000002\nSECRET_KEY=from-the-demo\n"
+                    "WECOM_API_BASE=http://127.0.0.1:8001/cgi-bin/\n")
+    for name in ("WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_API_BASE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("APP_ENV", "development")
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    settings = Settings.from_env(env_file=tmp_path / "none.env", demo_env_file=demo)
+    assert (settings.WECOM_CORP_ID, settings.WECOM_AGENT_ID, settings.WECOM_API_BASE) == (
+        "wwdemo", 1000002, "http://127.0.0.1:8001/cgi-bin/")
+    assert settings.SECRET_KEY == "from-the-environment"              # the environment wins
+    assert Settings.from_env(env_file=tmp_path / "none.env").WECOM_CORP_ID == ""   # a test's own .env: no demo
+    monkeypatch.setenv("APP_ENV", "production")                        # production never reads the demo's file
+    with pytest.raises(ConfigError, match="WECOM_CORP_ID"):
+        Settings.from_env(env_file=tmp_path / "none.env", demo_env_file=demo)

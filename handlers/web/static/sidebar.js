@@ -8,36 +8,7 @@
 
   function say(text) { statusLine.textContent = text; }
 
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
-      if (!r.ok) { throw new Error("HTTP " + r.status); }
-      return r.json();
-    });
-  }
-
-  function invoke(name, args) {
-    return new Promise(function (resolve, reject) {
-      window.wx.invoke(name, args, function (res) {
-        if (res && res.err_msg === name + ":ok") { resolve(res); } else { reject(res); }
-      });
-    });
-  }
-
-  function configure() {
-    var page = location.href.split("#")[0];
-    return getJSON(root.dataset.configUrl + "?url=" + encodeURIComponent(page)).then(function (cfg) {
-      return new Promise(function (resolve, reject) {
-        window.wx.config({ beta: true, debug: false, appId: cfg.corpid, timestamp: cfg.timestamp,
-          nonceStr: cfg.nonceStr, signature: cfg.signature, jsApiList: cfg.jsApiList });
-        window.wx.ready(function () {
-          window.wx.agentConfig({ corpid: cfg.corpid, agentid: cfg.agentid, timestamp: cfg.timestamp,
-            nonceStr: cfg.nonceStr, signature: cfg.agentSignature, jsApiList: cfg.jsApiList,
-            success: resolve, fail: reject });
-        });
-        window.wx.error(reject);
-      });
-    });
-  }
+  var bridge = window.WeComBridge, getJSON = bridge.getJSON, invoke = bridge.invoke;
 
   function markSent(todo) {
     var url = root.dataset.sentUrl.replace("/0/sent", "/" + todo.id + "/sent");
@@ -100,7 +71,7 @@
   }
 
   if (!window.wx) { say("请在企业微信的聊天工具栏中打开此页面。"); return; }
-  configure().then(function () {
+  bridge.configure(root.dataset.configUrl).then(function () {
     return invoke("getCurExternalContact", {});
   }).then(function (res) {
     return getJSON(root.dataset.todosUrl + "?external_userid=" + encodeURIComponent(res.userId));
