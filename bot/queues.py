@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import redis
-from rq import Queue, Retry
+from rq import Queue, Retry, Worker
 from rq.job import Job, JobStatus
 
 URGENT = "urgent"    # the 20-second welcome message window
@@ -14,6 +14,20 @@ REPORTS = "reports"
 ALL_QUEUES = (URGENT, DEFAULT, SYNC, REPORTS)
 
 LIVE_STATUSES = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+
+
+class HeartbeatWorker(Worker):
+    """RQ's forking worker, whose started job is abandoned after three missed heartbeats.
+
+    RQ keeps a started job's lease for the heartbeat interval plus 60 s and looks for expired leases
+    in its 10-minute maintenance, so a job whose worker was killed would wait ~11 minutes; with a
+    short lease, the inbox sweeper's `release_abandoned` hands the job back within a minute or two.
+    """
+
+    LEASE_BEATS = 3
+
+    def get_heartbeat_ttl(self, job: Job) -> int:
+        return self.LEASE_BEATS * int(self.job_monitoring_interval)
 
 
 class Queues:
@@ -39,6 +53,11 @@ class Queues:
         if status == JobStatus.QUEUED:
             return self.connection.lpos(f"rq:queue:{job.origin}", job_id) is not None
         return status in LIVE_STATUSES
+
+    def release_abandoned(self) -> None:
+        """Retry (or fail) started jobs whose worker stopped heartbeating, by RQ's own registry cleanup."""
+        for queue in self._queues.values():
+            queue.started_job_registry.cleanup()
 
     def retry(self) -> Retry | None:
         if not self.retry_intervals:

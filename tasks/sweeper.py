@@ -14,8 +14,13 @@ EVENT_JOB = "handlers.events.job.process_event"
 
 
 def sweep_inbox() -> int:
-    """Enqueue every waiting inbox row not already queued; return how many were enqueued."""
+    """Enqueue every waiting inbox row not already queued; return how many were enqueued.
+
+    A row whose job was started by a worker that died (SIGKILL, OOM, a lost host) looks started to
+    RQ until its lease expires; releasing the abandoned jobs first makes such rows enqueueable.
+    """
     runtime = job_runtime()
+    runtime.queues.release_abandoned()
     with runtime.db.transaction() as session:
         ids = unprocessed_ids(session=session, older_than=timedelta(seconds=runtime.settings.SWEEP_AFTER_SECONDS))
     enqueued = 0

@@ -1,18 +1,24 @@
-"""Private Redis and PostgreSQL servers a test may stop, restart or kill (the shared ones stay untouched)."""
+"""Private Redis and PostgreSQL servers a test may stop, restart or kill (the shared ones stay untouched),
+and the app's worker and scheduler as child processes."""
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+from contextlib import suppress
+from dataclasses import fields
 from pathlib import Path
 
 import psycopg
 import pytest
 import redis as redis_lib
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = Path(os.environ.get("TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 IN_CI = os.environ.get("CI") == "true"
 
@@ -143,3 +149,66 @@ def private_postgres():
         yield server
     finally:
         server.destroy()
+
+
+def settings_env(settings) -> dict[str, str]:
+    """The environment that makes Settings.from_env() in a child process equal `settings`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WECOM_", "DATABASE_", "REDIS_"))}
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        if f.name == "extra" or value is None:
+            continue
+        env[f.name] = ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
+    env["APP_ENV"] = settings.ENV
+    return env
+
+
+def _descendants(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in map(int, children):
+            found += [child, *_descendants(child)]
+    return found
+
+
+class AppProcess:
+    """`flask --app wsgi <command>` (the worker, the scheduler) in a child process on the given settings."""
+
+    def __init__(self, command: str, settings, log_path: Path):
+        self.command, self.settings, self.log_path = command, settings, log_path
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "AppProcess":
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", self.command],
+                                     cwd=PROJECT_ROOT, env=settings_env(self.settings), stdout=log,
+                                     stderr=subprocess.STDOUT)
+        log.close()
+        return self
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL the process and every process it forked (an RQ worker's work horse and scheduler)."""
+        if not self.alive:
+            return
+        for pid in [*_descendants(self.proc.pid), self.proc.pid]:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self) -> None:
+        """Ask for a warm shutdown; SIGKILL what is left after a few seconds."""
+        if not self.alive:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.kill()
