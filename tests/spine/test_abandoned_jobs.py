@@ -11,7 +11,7 @@ from rq.registry import StartedJobRegistry
 from bot.queues import OVERDUE_SECONDS
 from tasks.sweeper import sweep_inbox
 from tests.servers import AppProcess
-from tests.spine.helpers import deliver, friendship, inbox
+from tests.spine.helpers import deliver, friendship, inbox, wait_for
 
 HEARTBEAT = 1   # seconds; the lease is three heartbeats
 
@@ -21,17 +21,6 @@ def settings(settings):
     # A retry one second later: it waits in RQ's scheduled registry for a scheduler, and the one that
     # would run it died with the worker.
     return replace(settings, WORKER_HEARTBEAT_SECONDS=HEARTBEAT, JOB_RETRY_INTERVALS=(1, 1, 1))
-
-
-def wait_for(predicate, timeout: float, step: float = 0.1):
-    """Poll predicate until it returns a true value; return it (or None after timeout)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return None
 
 
 def test_an_event_whose_worker_was_killed_mid_job_is_processed_once(org, sandbox, driver, work, db, runtime,
