@@ -65,13 +65,15 @@ def events_sweep() -> None:
 @click.argument("queues", nargs=-1)
 def worker(burst: bool, queues: tuple[str, ...]) -> None:
     """Run an RQ worker on all queues (urgent first), with RQ's scheduler for retries."""
-    from rq import Worker
+    from bot.queues import HeartbeatWorker
 
     runtime = _runtime()
     selected = [runtime.queues[name] for name in queues] if queues else runtime.queues.all()
     from bot.flows.tier_tags import ensure_at_startup
     ensure_at_startup(runtime)
-    Worker(selected, connection=runtime.redis).work(burst=burst, with_scheduler=True)
+    HeartbeatWorker(selected, connection=runtime.redis,
+                    job_monitoring_interval=runtime.settings.WORKER_HEARTBEAT_SECONDS).work(
+        burst=burst, with_scheduler=True)
 
 
 @click.command("scheduler")
@@ -81,7 +83,7 @@ def scheduler() -> None:
 
     settings = _runtime().settings
     click.echo(f"scheduler running in {settings.TIMEZONE}")
-    build_scheduler(settings.TIMEZONE).start()
+    build_scheduler(settings).start()
 
 
 def register(app: Flask) -> None:

@@ -1,10 +1,13 @@
 """Purpose-named RQ queues and the enqueue helper (explicit connection everywhere)."""
 from __future__ import annotations
 
+import time
+from contextlib import suppress
 from typing import Sequence
 
 import redis
-from rq import Queue, Retry
+from rq import Queue, Retry, Worker
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job, JobStatus
 
 URGENT = "urgent"    # the 20-second welcome message window
@@ -13,7 +16,22 @@ SYNC = "sync"        # tag and org synchronisation
 REPORTS = "reports"
 ALL_QUEUES = (URGENT, DEFAULT, SYNC, REPORTS)
 
+OVERDUE_SECONDS = 10  # a scheduled job this late has no live scheduler
 LIVE_STATUSES = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+
+
+class HeartbeatWorker(Worker):
+    """RQ's forking worker, whose started job is abandoned after three missed heartbeats.
+
+    RQ keeps a started job's lease for the heartbeat interval plus 60 s and looks for expired leases
+    in its 10-minute maintenance, so a job whose worker was killed would wait ~11 minutes; with a
+    short lease, the inbox sweeper's `Queues.release_stranded` hands the job back within a minute or two.
+    """
+
+    LEASE_BEATS = 3
+
+    def get_heartbeat_ttl(self, job: Job) -> int:
+        return self.LEASE_BEATS * int(self.job_monitoring_interval)
 
 
 class Queues:
@@ -39,6 +57,22 @@ class Queues:
         if status == JobStatus.QUEUED:
             return self.connection.lpos(f"rq:queue:{job.origin}", job_id) is not None
         return status in LIVE_STATUSES
+
+    def release_stranded(self) -> None:
+        """Hand back the jobs a dead worker strands.
+
+        Started jobs whose lease ran out go through RQ's own registry cleanup (a retry, or failed);
+        retries due more than OVERDUE_SECONDS ago are enqueued here: RQ's scheduler polls every
+        second, but the one that ran in the dead worker holds its lock for another minute and a new
+        worker only tries to take it over in its 10-minute maintenance.
+        """
+        due = int(time.time()) - OVERDUE_SECONDS
+        for queue in self._queues.values():
+            queue.started_job_registry.cleanup()
+            scheduled = queue.scheduled_job_registry
+            for job_id in scheduled.get_jobs_to_schedule(due):
+                with suppress(InvalidJobOperation, NoSuchJobError):  # a scheduler took it meanwhile
+                    scheduled.requeue(job_id)
 
     def retry(self) -> Retry | None:
         if not self.retry_intervals:

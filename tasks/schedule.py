@@ -11,9 +11,11 @@ from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import runtime as rt
 from bot.queues import DEFAULT, SYNC, REPORTS
+from config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +26,13 @@ class Periodic:
     cron: str          # crontab fields: minute hour day month day_of_week
     func: str          # dotted path of the job
     queue: str = DEFAULT
+    every: str = ""    # instead of the cron: every N seconds, N read from this setting
 
 
 SCHEDULE: tuple[Periodic, ...] = (
-    Periodic("sweep-inbox", "* * * * *", "tasks.sweeper.sweep_inbox"),
+    # Every SWEEP_INTERVAL_SECONDS: an event left waiting (Redis was down, its worker was killed) is
+    # enqueued again well within two minutes.
+    Periodic("sweep-inbox", "", "tasks.sweeper.sweep_inbox", every="SWEEP_INTERVAL_SECONDS"),
     Periodic("refresh-wecom-media", "17 */6 * * *", "tasks.media.refresh_wecom_media"),
     # Tier tags left pending or failed (WeCom down for longer than the job's retries) converge here.
     Periodic("sweep-tier-tags", "*/5 * * * *", "tasks.tags.sweep_pending_tier_tags", SYNC),
@@ -55,21 +60,28 @@ def fire(periodic_id: str, scheduled_for: str) -> bool:
     return True
 
 
-def slot_of(moment: datetime) -> str:
-    """The minute a firing belongs to, rounded so that schedulers a few seconds apart agree."""
+def slot_of(moment: datetime, every: int | None = None) -> str:
+    """The minute (or the `every`-second period) a firing belongs to, rounded so that schedulers a few
+    seconds apart agree."""
+    if every:
+        return f"{every}s{int((moment.timestamp() + every / 2) // every)}"
     return (moment + timedelta(seconds=30)).strftime("%Y%m%d%H%M")
 
 
-def _fire_now(periodic_id: str) -> None:
-    fire(periodic_id, slot_of(datetime.now(timezone.utc)))
+def _fire_now(periodic_id: str, every: int | None = None) -> None:
+    fire(periodic_id, slot_of(datetime.now(timezone.utc), every))
 
 
-def build_scheduler(tz: str) -> BlockingScheduler:
+def build_scheduler(settings: Settings) -> BlockingScheduler:
     """A blocking scheduler with every periodic job, in the configured time zone."""
+    tz = settings.TIMEZONE
     scheduler = BlockingScheduler(timezone=tz)
     for periodic in SCHEDULE:
+        every = getattr(settings, periodic.every) if periodic.every else None
+        trigger = IntervalTrigger(seconds=every, timezone=tz) if every else CronTrigger.from_crontab(periodic.cron,
+                                                                                                    timezone=tz)
         scheduler.add_job(
-            _fire_now, CronTrigger.from_crontab(periodic.cron, timezone=tz), args=[periodic.id],
-            id=periodic.id, replace_existing=True, coalesce=True, misfire_grace_time=60, max_instances=1,
+            _fire_now, trigger, args=[periodic.id, every], id=periodic.id, replace_existing=True, coalesce=True,
+            misfire_grace_time=min(every or 60, 60), max_instances=1,
         )
     return scheduler

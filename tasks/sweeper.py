@@ -14,8 +14,14 @@ EVENT_JOB = "handlers.events.job.process_event"
 
 
 def sweep_inbox() -> int:
-    """Enqueue every waiting inbox row not already queued; return how many were enqueued."""
+    """Enqueue every waiting inbox row not already queued; return how many were enqueued.
+
+    A row whose job was started by a worker that died (SIGKILL, OOM, a lost host) looks started to
+    RQ until its lease expires, and its retry waits for a scheduler; releasing the jobs a dead worker
+    stranded first puts such rows back on their way.
+    """
     runtime = job_runtime()
+    runtime.queues.release_stranded()
     with runtime.db.transaction() as session:
         ids = unprocessed_ids(session=session, older_than=timedelta(seconds=runtime.settings.SWEEP_AFTER_SECONDS))
     enqueued = 0

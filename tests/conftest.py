@@ -135,16 +135,21 @@ def sandbox_server(sandbox):
         yield server
 
 
-@pytest.fixture
-def settings(database_url, redis_url, sandbox_server, tmp_path):
+def make_settings(database_url: str, redis_url: str, wecom_api_base: str, instance_path) -> Settings:
+    """The tests' settings on the given database, Redis and sandbox."""
     return Settings(
         ENV="test", DATABASE_URL=database_url, REDIS_URL=redis_url, WECOM_CORP_ID=CORP_ID,
         WECOM_TOKEN=TOKEN, WECOM_ENCODING_AES_KEY=AES_KEY, WECOM_AGENT_ID=AGENT_ID,
         WECOM_AGENT_SECRET=AGENT_SECRET, WECOM_CONTACT_SECRET=CONTACT_SECRET,
-        WECOM_API_BASE=sandbox_server.base_url, SECRET_KEY="s" * 40, API_TOKEN=API_TOKEN,
-        JOB_RETRY_INTERVALS=(0, 0, 0), SWEEP_AFTER_SECONDS=0, INSTANCE_PATH=str(tmp_path),
+        WECOM_API_BASE=wecom_api_base, SECRET_KEY="s" * 40, API_TOKEN=API_TOKEN,
+        JOB_RETRY_INTERVALS=(0, 0, 0), SWEEP_AFTER_SECONDS=0, INSTANCE_PATH=str(instance_path),
         HOLDOUT_PERCENT=0,  # every eligible customer gets care unless a test asks for a holdout
     )
+
+
+@pytest.fixture
+def settings(database_url, redis_url, sandbox_server, tmp_path):
+    return make_settings(database_url, redis_url, sandbox_server.base_url, tmp_path)
 
 
 def _empty_database(engine) -> None:

@@ -10,6 +10,7 @@ from bot.flows import tier_tags
 from bot.services import contacts, handover, org
 from bot.services.channels import resolve_channel_state
 from bot.wecom.errors import NotExternalContact, WelcomeCodeUsed
+from bot.wecom.profile import storable
 from models import Channel, Guide, utcnow
 
 log = logging.getLogger(__name__)
@@ -18,9 +19,9 @@ DEFAULT_WELCOME = "您好，我是{guide}，很高兴为您服务！新品、搭
 
 
 def fetch_contact(client, external_userid: str) -> dict | None:
-    """externalcontact/get, or None when WeCom says the relation no longer exists (84061)."""
+    """externalcontact/get made storable, or None when WeCom says the relation no longer exists (84061)."""
     try:
-        return client.get("externalcontact/get", params={"external_userid": external_userid})
+        return storable(client.get("externalcontact/get", params={"external_userid": external_userid}))
     except NotExternalContact:
         return None
 

