@@ -1,0 +1,70 @@
+"""Values from outside (API bodies, query strings) checked at the boundary: pure functions, no database.
+
+What json.loads and datetime.fromisoformat accept is wider than what can be stored or computed with:
+NUL and lone surrogates in strings (PostgreSQL text and UTF-8 refuse them), NaN and Infinity (JSON
+columns refuse them), and dates at the ends of the calendar, where converting to UTC or a store's zone,
+or stepping a week or a month, overflows. Each function returns None for a value it refuses.
+"""
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timezone
+
+EARLIEST_DAY = date(2000, 1, 1)      # business dates before this or after LATEST_DAY are unit mistakes
+LATEST_DAY = date(2099, 12, 31)
+_EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+_LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+RANGE_TEXT = f"between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}"
+
+
+def is_storable_text(value: str) -> bool:
+    """False for text PostgreSQL or UTF-8 cannot hold: a NUL character or a lone surrogate."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def is_finite_scalar(value: object) -> bool:
+    """A JSON scalar that is storable: no NaN or Infinity, no NUL, a sane integer."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, str):
+        return is_storable_text(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) < 2**63
+    return value is None or isinstance(value, bool)
+
+
+def parse_day(value: object) -> date | None:
+    """An ISO date (YYYY-MM-DD) between EARLIEST_DAY and LATEST_DAY, else None."""
+    if not isinstance(value, str) or not value.isascii():
+        return None
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return day if EARLIEST_DAY <= day <= LATEST_DAY else None
+
+
+def parse_moment(value: object) -> tuple[datetime | None, str | None]:
+    """An ISO 8601 date-time with an offset, within the supported years: (moment, None) or (None, problem).
+
+    The problem is 'malformed', 'naive' (no offset) or 'out_of_range'.
+    """
+    if not isinstance(value, str) or not value.strip() or not value.isascii():
+        return None, "malformed"
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None, "malformed"
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        return None, "naive"
+    try:
+        in_range = _EARLIEST <= parsed.astimezone(timezone.utc) < _LATEST
+    except OverflowError:      # year 1 or 9999 with an offset: the UTC instant is off the calendar
+        in_range = False
+    return (parsed, None) if in_range else (None, "out_of_range")
