@@ -57,6 +57,7 @@ class Settings:
     WECOM_OAUTH_BASE: str = REAL_WECOM_OAUTH_BASE
     SESSION_HOURS: int = 12
     CALLBACK_MAX_BYTES: int = 64 * 1024
+    MAX_REQUEST_MB: int = 32              # any request body (Flask MAX_CONTENT_LENGTH); routes cap lower
     SWEEP_AFTER_SECONDS: int = 30
     JOB_RETRY_INTERVALS: tuple[int, ...] = (5, 30, 120, 600, 1800)
     INSTANCE_PATH: str = str(INSTANCE_DIR)
@@ -177,6 +178,8 @@ class Settings:
             yield "GROUPSEND_CAP_MODE must be 'month', 'week' or 'day'"
         if self.MEDIA_MAX_UPLOAD_MB <= 0:
             yield "MEDIA_MAX_UPLOAD_MB must be positive"
+        if self.MAX_REQUEST_MB <= self.MEDIA_MAX_UPLOAD_MB:
+            yield "MAX_REQUEST_MB must be larger than MEDIA_MAX_UPLOAD_MB (an upload is a file plus its envelope)"
         yield from self._tracking_problems()
         try:
             ZoneInfo(self.TIMEZONE)

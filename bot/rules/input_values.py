@@ -68,3 +68,23 @@ def parse_moment(value: object) -> tuple[datetime | None, str | None]:
     except OverflowError:      # year 1 or 9999 with an offset: the UTC instant is off the calendar
         in_range = False
     return (parsed, None) if in_range else (None, "out_of_range")
+
+
+def text_fields(body: dict, limits: dict[str, int], required: tuple[str, ...] = ()) -> tuple[dict, list[str]]:
+    """The named optional text fields of a JSON object, each checked against its length limit.
+
+    Returns ({name: text or None}, problems); absent or empty fields are None unless required.
+    """
+    values: dict[str, str | None] = {}
+    problems: list[str] = []
+    for name, limit in limits.items():
+        value = body.get(name)
+        if value in (None, ""):
+            values[name] = None
+            if name in required:
+                problems.append(f"{name} is required")
+        elif not isinstance(value, str) or not is_storable_text(value) or len(value) > limit:
+            problems.append(f"{name} must be text of at most {limit} characters")
+        else:
+            values[name] = value
+    return values, problems
