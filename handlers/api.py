@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, jsonify
 from bot.flows.channels import ChannelError, create_channel
 from bot.rules.input_values import is_storable_text, text_fields
 from bot.services.customers import customer_view
-from bot.wecom.errors import WeComError
+from bot.wecom.errors import InvalidArgument, WeComError
 from handlers.api_input import answer_errors_as_json, json_error, json_object
 from handlers.auth_helpers import api_token_required, get_or_404
 
@@ -40,7 +40,7 @@ def post_channel():
             channel = create_channel(session=session, client=runtime.wecom, **fields)
             result = {"id": channel.id, "kind": channel.kind, "state": channel.state,
                       "config_id": channel.config_id, "qr_code": channel.qr_code, "campaign": channel.campaign}
-    except ChannelError as exc:
+    except (ChannelError, InvalidArgument) as exc:    # an unknown guide, or a chat id WeCom does not know
         return json_error(422, "invalid", str(exc))
     except WeComError as exc:
         return jsonify(error="wecom", errcode=exc.errcode, message=str(exc)), 502

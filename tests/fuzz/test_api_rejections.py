@@ -76,3 +76,9 @@ def test_a_huge_store_code_is_an_unknown_store(client, org):
 def test_repurchase_metrics_off_the_calendar_are_422(client, org, start, end):
     response = client.get(f"/api/v1/metrics/repurchase?from={start}&to={end}", headers=AUTH)
     assert _json_error(response, 422) == "invalid"
+
+
+def test_a_group_channel_for_a_chat_wecom_does_not_know_is_422_not_502(client, org):
+    response = client.post("/api/v1/channels", json={"guide_userid": "wangfang", "chat_id": "wrNoSuchChat"},
+                           headers=AUTH)
+    assert _json_error(response, 422) == "invalid" and "40050" in response.get_json()["message"]
