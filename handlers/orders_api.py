@@ -7,7 +7,8 @@ from flask import Blueprint, current_app, jsonify, request
 
 from bot.flows.orders import receive_orders
 from bot.services.metrics import UnknownStore, repurchase_metrics, thresholds_from
-from bot.rules.input_values import RANGE_TEXT, is_storable_text, parse_day
+from bot.rules.form_input import parse_day
+from bot.rules.input_values import RANGE_TEXT, is_storable_text
 from handlers.api_input import answer_errors_as_json, batch_status, json_error, signed_batch
 from handlers.auth_helpers import api_token_required
 

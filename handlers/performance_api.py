@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from bot.rules.input_values import RANGE_TEXT, is_storable_text, parse_day
+from bot.rules.form_input import parse_day
+from bot.rules.input_values import RANGE_TEXT, is_storable_text
 from bot.rules.leaderboard import DEFAULT_METRIC, DEFAULT_PERIOD, METRICS, PERIODS
 from bot.services.leaderboard import guide_board, store_board, store_by_code
 from handlers.api_input import answer_errors_as_json, json_error

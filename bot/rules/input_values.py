@@ -2,24 +2,24 @@
 
 What json.loads and datetime.fromisoformat accept is wider than what can be stored or computed with:
 NUL and lone surrogates in strings (PostgreSQL text and UTF-8 refuse them), NaN and Infinity (JSON
-columns refuse them), and dates at the ends of the calendar, where converting to UTC or a store's zone,
-or stepping a week or a month, overflows. Each function returns None for a value it refuses.
+columns refuse them), and date-times at the ends of the calendar, where converting to UTC or a store's
+zone overflows. Days and the supported years are bot/rules/form_input.py's (the pages' parser).
 """
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timezone
+from datetime import datetime, time, timezone
 
-EARLIEST_DAY = date(2000, 1, 1)      # business dates before this or after LATEST_DAY are unit mistakes
-LATEST_DAY = date(2099, 12, 31)
-_EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
-_LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
-RANGE_TEXT = f"between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}"
+from bot.rules.form_input import FIRST_DAY, LAST_DAY, has_nul
+
+_EARLIEST = datetime.combine(FIRST_DAY, time.min, tzinfo=timezone.utc)
+_LATEST = datetime.combine(LAST_DAY, time.max, tzinfo=timezone.utc)
+RANGE_TEXT = f"between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}"
 
 
 def is_storable_text(value: str) -> bool:
     """False for text PostgreSQL or UTF-8 cannot hold: a NUL character or a lone surrogate."""
-    if "\x00" in value:
+    if has_nul(value):
         return False
     try:
         value.encode("utf-8")
@@ -39,17 +39,6 @@ def is_finite_scalar(value: object) -> bool:
     return value is None or isinstance(value, bool)
 
 
-def parse_day(value: object) -> date | None:
-    """An ISO date (YYYY-MM-DD) between EARLIEST_DAY and LATEST_DAY, else None."""
-    if not isinstance(value, str) or not value.isascii():
-        return None
-    try:
-        day = date.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return day if EARLIEST_DAY <= day <= LATEST_DAY else None
-
-
 def parse_moment(value: object) -> tuple[datetime | None, str | None]:
     """An ISO 8601 date-time with an offset, within the supported years: (moment, None) or (None, problem).
 
@@ -64,7 +53,7 @@ def parse_moment(value: object) -> tuple[datetime | None, str | None]:
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         return None, "naive"
     try:
-        in_range = _EARLIEST <= parsed.astimezone(timezone.utc) < _LATEST
+        in_range = _EARLIEST <= parsed.astimezone(timezone.utc) <= _LATEST
     except OverflowError:      # year 1 or 9999 with an offset: the UTC instant is off the calendar
         in_range = False
     return (parsed, None) if in_range else (None, "out_of_range")
