@@ -29,6 +29,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     ) if settings.WECOM_ENCODING_AES_KEY else None
 
     from handlers import api, callback, health
+    from handlers.api_input import answer_api_errors_as_json
+
+    answer_api_errors_as_json(app)
 
     app.register_blueprint(callback.bp)
     app.register_blueprint(api.bp)

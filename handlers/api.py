@@ -7,11 +7,10 @@ from bot.flows.channels import ChannelError, create_channel
 from bot.rules.input_values import is_storable_text, text_fields
 from bot.services.customers import customer_view
 from bot.wecom.errors import InvalidArgument, WeComError
-from handlers.api_input import answer_errors_as_json, json_error, json_object
+from handlers.api_input import json_error, json_object
 from handlers.auth_helpers import api_token_required, get_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-answer_errors_as_json(bp)
 CHANNEL_FIELDS = {"guide_userid": 64, "campaign": 64, "chat_id": 64, "welcome_text": 2000}   # the columns' sizes
 
 

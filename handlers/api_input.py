@@ -6,7 +6,7 @@ import json
 import time
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from bot.rules.webhook import check_headers, check_signature
@@ -27,12 +27,15 @@ def json_error(status: int, error: str, message: str):
     return jsonify(error=error, message=message), status
 
 
-def answer_errors_as_json(bp: Blueprint) -> None:
-    """Make the blueprint's HTTP errors (404, 405, 413 ...) JSON like its other answers."""
-    def as_json(exc: HTTPException):
+def answer_api_errors_as_json(app: Flask) -> None:
+    """HTTP errors (404, 405, 413 ...) of /api/ paths, unknown routes and methods too, as JSON like the API's
+    other answers; every other path keeps its own error pages."""
+    def handle(exc: HTTPException):
+        if not request.path.startswith("/api/"):
+            return exc
         name = (exc.name or "error").lower().replace(" ", "_")
         return json_error(exc.code or 500, name, exc.description or exc.name)
-    bp.register_error_handler(HTTPException, as_json)
+    app.register_error_handler(HTTPException, handle)
 
 
 def read_body(limit: int) -> bytes:

@@ -7,10 +7,9 @@ from bot.flows.credit import bump_after_commit
 from bot.services.attribution import Rule
 from bot.services.events import ingest_events
 from bot.services.tracking import guide_zones
-from handlers.api_input import answer_errors_as_json, batch_status, signed_batch
+from handlers.api_input import batch_status, signed_batch
 
 bp = Blueprint("events_api", __name__, url_prefix="/api/v1")
-answer_errors_as_json(bp)
 
 LIVE_FIELD = {"coupon_claim": "coupon_claims", "add_to_cart": "add_to_carts", "page_view": "page_views"}
 

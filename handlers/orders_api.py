@@ -9,11 +9,10 @@ from bot.flows.orders import receive_orders
 from bot.services.metrics import UnknownStore, repurchase_metrics, thresholds_from
 from bot.rules.form_input import parse_day
 from bot.rules.input_values import RANGE_TEXT, is_storable_text
-from handlers.api_input import answer_errors_as_json, batch_status, json_error, signed_batch
+from handlers.api_input import batch_status, json_error, signed_batch
 from handlers.auth_helpers import api_token_required
 
 bp = Blueprint("orders_api", __name__, url_prefix="/api/v1")
-answer_errors_as_json(bp)
 
 
 @bp.post("/orders")

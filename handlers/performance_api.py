@@ -10,11 +10,10 @@ from bot.rules.form_input import parse_day
 from bot.rules.input_values import RANGE_TEXT, is_storable_text
 from bot.rules.leaderboard import DEFAULT_METRIC, DEFAULT_PERIOD, METRICS, PERIODS
 from bot.services.leaderboard import guide_board, store_board, store_by_code
-from handlers.api_input import answer_errors_as_json, json_error
+from handlers.api_input import json_error
 from handlers.auth_helpers import api_token_required, get_or_404
 
 bp = Blueprint("performance_api", __name__, url_prefix="/api/v1")
-answer_errors_as_json(bp)
 
 
 def _invalid(message: str):

@@ -82,3 +82,11 @@ def test_a_group_channel_for_a_chat_wecom_does_not_know_is_422_not_502(client, o
     response = client.post("/api/v1/channels", json={"guide_userid": "wangfang", "chat_id": "wrNoSuchChat"},
                            headers=AUTH)
     assert _json_error(response, 422) == "invalid" and "40050" in response.get_json()["message"]
+
+
+def test_an_unknown_api_route_or_method_answers_json(client):
+    assert _json_error(client.get("/api/v1/orders"), 405) == "method_not_allowed"
+    assert _json_error(client.get("/api/v1/nope", headers=AUTH), 404) == "not_found"
+    assert _json_error(client.get("/api/v1/customers/", headers=AUTH), 404) == "not_found"
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and not page.is_json          # pages keep their own
