@@ -18,9 +18,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app (web, callback, API, CLI) and install the process runtime."""
     settings = settings or Settings.from_env()
     app = Flask(__name__, instance_path=settings.INSTANCE_PATH)
-    app.config.update(SETTINGS=settings, SECRET_KEY=settings.SECRET_KEY or "dev-only-not-secret",
-                      MAX_CONTENT_LENGTH=settings.MAX_REQUEST_MB * 1024 * 1024)   # chunked bodies too
+    app.config.update(SETTINGS=settings, SECRET_KEY=settings.SECRET_KEY or "dev-only-not-secret")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app.config["MAX_CONTENT_LENGTH"] = settings.MAX_REQUEST_MB * 1024 * 1024   # any body, chunked ones too
 
     runtime = rt.install(rt.Runtime(settings))
     app.extensions["runtime"] = runtime

@@ -158,6 +158,8 @@ class Settings:
             raise ConfigError("; ".join(problems))
 
     def _malformed(self):
+        if self.MAX_REQUEST_MB <= self.MEDIA_MAX_UPLOAD_MB:
+            yield "MAX_REQUEST_MB must be larger than MEDIA_MAX_UPLOAD_MB (an upload is a file plus its envelope)"
         if self.WECOM_ENCODING_AES_KEY and not re.fullmatch(r"[A-Za-z0-9]{43}", self.WECOM_ENCODING_AES_KEY):
             yield "WECOM_ENCODING_AES_KEY must be exactly 43 letters or digits"
         if self.WECOM_TOKEN and not re.fullmatch(r"[A-Za-z0-9]{1,32}", self.WECOM_TOKEN):
@@ -178,8 +180,6 @@ class Settings:
             yield "GROUPSEND_CAP_MODE must be 'month', 'week' or 'day'"
         if self.MEDIA_MAX_UPLOAD_MB <= 0:
             yield "MEDIA_MAX_UPLOAD_MB must be positive"
-        if self.MAX_REQUEST_MB <= self.MEDIA_MAX_UPLOAD_MB:
-            yield "MAX_REQUEST_MB must be larger than MEDIA_MAX_UPLOAD_MB (an upload is a file plus its envelope)"
         yield from self._tracking_problems()
         try:
             ZoneInfo(self.TIMEZONE)
