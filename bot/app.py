@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter   # before any route: an id past BIGINT is a 404, not a 500
     app.config.update(SETTINGS=settings, SECRET_KEY=settings.SECRET_KEY or "dev-only-not-secret")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app.config["MAX_CONTENT_LENGTH"] = settings.MAX_REQUEST_MB * 1024 * 1024   # any body, chunked ones too
 
     runtime = rt.install(rt.Runtime(settings))
     app.extensions["runtime"] = runtime
@@ -31,6 +32,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     ) if settings.WECOM_ENCODING_AES_KEY else None
 
     from handlers import api, callback, health
+    from handlers.api_input import answer_api_errors_as_json
+
+    answer_api_errors_as_json(app)
 
     app.register_blueprint(callback.bp)
     app.register_blueprint(api.bp)

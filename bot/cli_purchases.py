@@ -39,9 +39,10 @@ def _lines(lines: list[int]) -> str:
 def import_orders(file: Path, timezone: str | None) -> None:
     """Import orders from a POS export (CSV or XLSX, one row per order line)."""
     from bot.services.order_files import count_rows, read_orders
+    from bot.services.orders import RESULTS
 
     runtime = _runtime()
-    totals = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+    totals = dict.fromkeys(RESULTS, 0)
     rejected: list = []
     chunk: list = []
     try:
@@ -58,7 +59,7 @@ def import_orders(file: Path, timezone: str | None) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"imported {totals['created']}, updated {totals['updated']}, unchanged {totals['unchanged']}, "
-               f"rejected {totals['rejected']}")
+               f"rejected {totals['rejected']}" + (f", repeated {totals['duplicate']}" if totals["duplicate"] else ""))
     for lines, order_no, errors in rejected:
         click.echo(f"  {_lines(lines)} ({order_no or '?'}): {'; '.join(errors)}")
 

@@ -62,6 +62,7 @@ class Settings:
     WECOM_OAUTH_BASE: str = REAL_WECOM_OAUTH_BASE
     SESSION_HOURS: int = 12
     CALLBACK_MAX_BYTES: int = 64 * 1024
+    MAX_REQUEST_MB: int = 32              # any request body (Flask MAX_CONTENT_LENGTH); routes cap lower
     SWEEP_AFTER_SECONDS: int = 30
     SWEEP_INTERVAL_SECONDS: int = 30      # how often the scheduler runs the inbox sweeper
     WORKER_HEARTBEAT_SECONDS: int = 10    # a busy worker's heartbeat; three missed ones abandon its job
@@ -170,6 +171,8 @@ class Settings:
             raise ConfigError("; ".join(problems))
 
     def _malformed(self):
+        if self.MAX_REQUEST_MB <= self.MEDIA_MAX_UPLOAD_MB:
+            yield "MAX_REQUEST_MB must be larger than MEDIA_MAX_UPLOAD_MB (an upload is a file plus its envelope)"
         if self.WECOM_ENCODING_AES_KEY and not re.fullmatch(r"[A-Za-z0-9]{43}", self.WECOM_ENCODING_AES_KEY):
             yield "WECOM_ENCODING_AES_KEY must be exactly 43 letters or digits"
         if self.WECOM_TOKEN and not re.fullmatch(r"[A-Za-z0-9]{1,32}", self.WECOM_TOKEN):

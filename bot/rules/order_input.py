@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.rules.input_values import RANGE_TEXT, is_storable_text, parse_moment
 from bot.rules.purchases import STATUS_PAID, STATUS_PARTIALLY_REFUNDED, STATUS_REFUNDED
 
 STATUSES = (STATUS_PAID, STATUS_PARTIALLY_REFUNDED, STATUS_REFUNDED)
@@ -83,6 +84,9 @@ def _text(raw: dict, name: str, errors: list[str], *, required: bool = False, ma
     if "\x00" in value:
         errors.append(f"{name} contains a NUL character")
         return None
+    if not is_storable_text(value):
+        errors.append(f"{name} is not valid Unicode text")
+        return None
     if len(value) > max_len:
         errors.append(f"{name} is longer than {max_len} characters")
         return None
@@ -110,19 +114,19 @@ def _fen(value: Any, name: str, errors: list[str], *, minimum: int = 0, maximum:
     return value
 
 
+PAID_AT_PROBLEMS = {"malformed": "paid_at is not an ISO 8601 date-time",
+                    "naive": "paid_at must carry a time zone offset",
+                    "out_of_range": f"paid_at must be {RANGE_TEXT}"}
+
+
 def _paid_at(raw: dict, errors: list[str]) -> datetime | None:
     value = raw.get("paid_at")
     if not isinstance(value, str) or not value.strip():
         errors.append("paid_at is required (ISO 8601 with a time zone)")
         return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        errors.append("paid_at is not an ISO 8601 date-time")
-        return None
-    if parsed.tzinfo is None:
-        errors.append("paid_at must carry a time zone offset")
-        return None
+    parsed, problem = parse_moment(value)
+    if problem:
+        errors.append(PAID_AT_PROBLEMS[problem])
     return parsed
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from itsdangerous import BadData, URLSafeSerializer
 
+from bot.rules.input_values import RANGE_TEXT, is_finite_scalar, is_storable_text, parse_moment
 from bot.rules.order_input import normalize_mobile
 from models.commerce import COMMERCE_KINDS
 
@@ -151,25 +152,32 @@ def _text(raw: dict, name: str, errors: list[str], max_len: int = 64, required: 
     if not isinstance(value, str) or len(value.strip()) > max_len or not value.strip():
         errors.append(f"{name} must be a string of at most {max_len} characters")
         return None
+    if not is_storable_text(value):
+        errors.append(f"{name} contains a NUL character or invalid text")
+        return None
     return value.strip()
 
 
 def _moment(raw: dict, errors: list[str]) -> datetime | None:
-    value = raw.get("occurred_at")
-    try:
-        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00")) if value else None
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
+    parsed, problem = parse_moment(raw.get("occurred_at"))
+    if problem == "out_of_range":
+        errors.append(f"occurred_at must be {RANGE_TEXT}")
+    elif problem:
         errors.append("occurred_at is required: ISO 8601 with a time zone offset")
-        return None
     return parsed
 
 
-def _extras(raw: dict) -> dict:
-    """The sender's other scalar fields (coupon id, page, amount ...), kept as the event's payload."""
+def _extras(raw: dict, errors: list[str]) -> dict:
+    """The sender's other scalar fields (coupon id, page, amount ...), kept as the event's payload.
+
+    Fields that are not scalars, or too long, are left out; a NaN, an Infinity or a NUL (which no JSON
+    column stores) rejects the event.
+    """
     extras = {k: v for k, v in raw.items() if k not in _KNOWN and isinstance(k, str) and len(k) <= 40
               and (v is None or isinstance(v, (str, int, float, bool))) and len(str(v)) <= 500}
+    bad = sorted(k for k, v in extras.items() if not (is_storable_text(k) and is_finite_scalar(v)))
+    if bad:
+        errors.append(f"{bad[0]!r} must be a finite number or text without NUL")
     return dict(list(extras.items())[:MAX_PAYLOAD_KEYS])
 
 
@@ -192,9 +200,10 @@ def parse_event(raw: Any) -> tuple[EventInput | None, list[str]]:
     if not (token or external_userid or unionid or mobile_raw):
         errors.append("the customer is required: token, external_userid, unionid or mobile")
     sku = _text(raw, "sku", errors)
+    extras = _extras(raw, errors)
     if errors:
         return None, errors
-    return EventInput(event_id, kind, occurred_at, token, external_userid, unionid, mobile, sku, _extras(raw)), []
+    return EventInput(event_id, kind, occurred_at, token, external_userid, unionid, mobile, sku, extras), []
 
 
 def is_hot_click(sent_at: datetime | None, unsettled: bool, clicked_at: datetime, minutes: int) -> bool:

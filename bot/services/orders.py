@@ -19,7 +19,8 @@ from bot.services import tiers
 from bot.services.bulk import among, insert_rows, update_rows
 from models import Customer, CustomerMobile, Guide, Order, OrderItem, Store, utcnow
 
-CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
+CREATED, UPDATED, UNCHANGED, DUPLICATE, REJECTED = "created", "updated", "unchanged", "duplicate", "rejected"
+RESULTS = (CREATED, UPDATED, UNCHANGED, DUPLICATE, REJECTED)
 ORDERS = Order.__table__
 ITEMS = OrderItem.__table__
 
@@ -51,7 +52,7 @@ class IngestResult:
         return sum(1 for o in self.outcomes if o.result == result)
 
     def summary(self) -> dict[str, int]:
-        return {name: self.count(name) for name in (CREATED, UPDATED, UNCHANGED, REJECTED)}
+        return {name: self.count(name) for name in RESULTS}
 
 
 @dataclass
@@ -68,7 +69,10 @@ def _label(raw: Any, name: str) -> str | None:
 
 
 def _collect(raw_orders: Sequence[Any], outcomes: list[Outcome | None]) -> dict[tuple[str, str], _Pending]:
-    """Parse every order; merge repeats of one key in the batch into its most advanced state."""
+    """Parse every order; merge repeats of one key in the batch into its most advanced state.
+
+    A repeat with another amount is rejected (an order's amount never changes; a refund says how much).
+    """
     pending: dict[tuple[str, str], _Pending] = {}
     for index, raw in enumerate(raw_orders):
         order, errors = parse_order(raw)
@@ -78,6 +82,10 @@ def _collect(raw_orders: Sequence[Any], outcomes: list[Outcome | None]) -> dict[
         seen = pending.get(order.key)
         if seen is None:
             pending[order.key] = _Pending(order, [index])
+            continue
+        if order.amount != seen.order.amount:
+            reason = f"amount differs from the same order earlier in this batch ({seen.order.amount} fen)"
+            outcomes[index] = Outcome(index, order.order_no, order.store_code, REJECTED, [reason])
             continue
         seen.indexes.append(index)
         if is_later_state(seen.order.status, seen.order.refunded_amount, order.status, order.refunded_amount):
@@ -200,8 +208,10 @@ def _store(session: Session, pending: dict, outcomes: list, secret_key: str) -> 
                                 "refunded_amount": p.order.refunded_amount, "updated_at": now})
                 if row.customer_id:
                     touched.add((row.customer_id, row.purchase_day))
-        for index in p.indexes:
-            outcomes[index] = Outcome(index, p.order.order_no, p.order.store_code, result, errors)
+        outcomes[p.indexes[0]] = Outcome(p.indexes[0], p.order.order_no, p.order.store_code, result, errors)
+        for index in p.indexes[1:]:   # the same order again in this batch: merged into the first
+            outcomes[index] = Outcome(index, p.order.order_no, p.order.store_code,
+                                      REJECTED if result == REJECTED else DUPLICATE, errors)
     update_rows(session, ORDERS, "id", updates)
     return touched
 

@@ -56,6 +56,10 @@ class AllRecipientsInvalid(WeComError):
     """81013: every recipient of message/send was invalid."""
 
 
+class InvalidArgument(WeComError):
+    """40050 / 40058: a chat id WeCom does not know, or a parameter it refuses (the caller's data)."""
+
+
 _BY_CODE: dict[int, type[WeComError]] = {
     -1: WeComUnavailable,
     40001: ConfigurationError,
@@ -72,6 +76,8 @@ _BY_CODE: dict[int, type[WeComError]] = {
     40007: InvalidMediaId,
     40029: InvalidOAuthCode,
     81013: AllRecipientsInvalid,
+    40050: InvalidArgument,
+    40058: InvalidArgument,
 }
 
 

@@ -22,7 +22,7 @@ def test_a_valid_batch_is_stored_with_its_items(client, org, db):
     response = post_orders(client, batch)
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
-    assert body["summary"] == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 0}
+    assert body["summary"] == {"created": 2, "updated": 0, "unchanged": 0, "duplicate": 0, "rejected": 0}
     assert [r["result"] for r in body["results"]] == ["created", "created"]
     with db.transaction() as session:
         a1 = session.scalars(select(Order).where(Order.order_no == "A-1")).one()
@@ -41,7 +41,7 @@ def test_the_same_batch_posted_twice_changes_nothing(client, org, db):
         before = session.execute(select(Order.id, Order.updated_at).order_by(Order.id)).all()
     again = post_orders(client, batch)
     assert again.status_code == 200
-    assert again.get_json()["summary"] == {"created": 0, "updated": 0, "unchanged": 5, "rejected": 0}
+    assert again.get_json()["summary"] == {"created": 0, "updated": 0, "unchanged": 5, "duplicate": 0, "rejected": 0}
     with db.transaction() as session:
         assert session.execute(select(Order.id, Order.updated_at).order_by(Order.id)).all() == before
     assert _count(db, Order) == 5 and _count(db, OrderItem) == 5

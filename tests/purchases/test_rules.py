@@ -9,7 +9,7 @@ from bot.rules import metrics
 from bot.rules.order_input import mobile_hash, normalize_mobile, parse_order
 from bot.rules.purchases import (CountedOrder, counts_as_purchase, is_later_state, merge_days, purchase_day_of,
                                  summarize, tier_for, tier_tag_change)
-from bot.rules.webhook import check_request, sign_request
+from bot.rules.webhook import check_headers, check_request, sign_request
 
 UTC = timezone.utc
 
@@ -99,6 +99,14 @@ def test_parse_order_accepts_a_good_order_and_normalises_it():
     ({"items": "S"}, "items must be a list"),
     ({"order_no": "x" * 65}, "order_no is longer than 64 characters"),
     ({"items": [{"sku": "S\x00", "quantity": 1, "unit_price": 1}]}, "items[0].sku contains a NUL character"),
+    ({"order_no": "A\x00"}, "order_no contains a NUL character"),
+    ({"order_no": "A\ud800"}, "order_no is not valid Unicode text"),
+    # the ends of the calendar with an offset: converting to UTC (or to the store's zone) overflows
+    ({"paid_at": "0001-01-01T00:00:00+08:00"}, "paid_at must be between 2000-01-01 and 2099-12-31"),
+    ({"paid_at": "9999-12-31T23:59:59-08:00"}, "paid_at must be between 2000-01-01 and 2099-12-31"),
+    ({"paid_at": "9999-12-31T23:59:59+00:00"}, "paid_at must be between 2000-01-01 and 2099-12-31"),
+    ({"paid_at": "1999-12-31T23:59:59+00:00"}, "paid_at must be between 2000-01-01 and 2099-12-31"),
+    ({"paid_at": "２０２６-03-01T10:00:00+08:00"}, "paid_at is not an ISO 8601 date-time"),
 ])
 def test_parse_order_reports_each_problem(overrides, reason):
     order, errors = parse_order(_valid(**overrides))
@@ -176,3 +184,15 @@ def test_quadrant_thresholds_are_settings():
     assert metrics.quadrant(2, 60000, strict) == "一般价值"
     assert metrics.quadrant_counts([(2, 60000), (1, 70000), (0, 0)], metrics.QuadrantThresholds()) == {
         "重要价值": 1, "重要发展": 1, "一般价值": 0, "一般发展": 0}
+
+
+def test_a_timestamp_of_other_digits_or_thousands_of_them_is_malformed_not_a_crash():
+    body = b'{"orders": []}'
+    good = {"secret": "s3", "body": body, "signature": sign_request("s3", "1000", body), "timestamp": "1000",
+            "now": 1100.0, "max_skew": 300}
+    for stamp in ("²", "١٠٠٠", "1000²", "9" * 5000, "-1000", "+1000", "1e3", " "):
+        assert check_request(**{**good, "timestamp": stamp}) == "bad_timestamp", stamp
+    assert check_headers(secret="s3", signature="sha256=3f…", timestamp="1000", now=1100.0,
+                         max_skew=300) == "bad_signature"
+    assert check_headers(secret="s3", signature=good["signature"].upper().replace("SHA256", "sha256"),
+                         timestamp="1000", now=1100.0, max_skew=300) is None

@@ -93,6 +93,24 @@ def test_events_are_validated_and_normalised():
                       "the customer is required: token, external_userid, unionid or mobile"]
 
 
+@pytest.mark.parametrize("overrides, reason", [
+    ({"event_id": "e\x00"}, "event_id contains a NUL character or invalid text"),
+    ({"event_id": "e\ud800"}, "event_id contains a NUL character or invalid text"),
+    ({"sku": "\x00"}, "sku contains a NUL character or invalid text"),
+    ({"occurred_at": "0001-01-01T00:00:00+08:00"}, "occurred_at must be between 2000-01-01 and 2099-12-31"),
+    ({"occurred_at": "9999-12-31T23:59:59-08:00"}, "occurred_at must be between 2000-01-01 and 2099-12-31"),
+    ({"amount": float("nan")}, "'amount' must be a finite number or text without NUL"),
+    ({"amount": float("inf")}, "'amount' must be a finite number or text without NUL"),
+    ({"page": "/p\x00"}, "'page' must be a finite number or text without NUL"),
+    ({"big": 10**30}, "'big' must be a finite number or text without NUL"),
+])
+def test_an_event_that_cannot_be_stored_is_rejected_with_a_reason(overrides, reason):
+    raw = {"event_id": "e1", "kind": "coupon_claim", "occurred_at": "2026-03-02T10:00:00+08:00",
+           "external_userid": "wm-1", **overrides}
+    event, errors = parse_event(raw)
+    assert event is None and errors == [reason]
+
+
 # ----- attribution ----------------------------------------------------------------------------------------
 
 def tie(guide: int, added: datetime, *, deleted: datetime | None = None, channel_guide: int | None = None,

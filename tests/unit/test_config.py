@@ -13,6 +13,15 @@ def test_production_names_each_missing_setting(monkeypatch, tmp_path):
         assert name in str(info.value)
 
 
+def test_the_request_cap_must_leave_room_for_an_upload(monkeypatch, tmp_path):
+    monkeypatch.setenv("MAX_REQUEST_MB", "20")
+    monkeypatch.setenv("MEDIA_MAX_UPLOAD_MB", "20")
+    with pytest.raises(ConfigError, match="MAX_REQUEST_MB must be larger than MEDIA_MAX_UPLOAD_MB"):
+        Settings.from_env(env_file=tmp_path / "none.env")
+    monkeypatch.setenv("MAX_REQUEST_MB", "21")
+    assert Settings.from_env(env_file=tmp_path / "none.env").MAX_REQUEST_MB == 21
+
+
 def test_malformed_aes_key_and_timezone_are_named():
     settings = Settings(WECOM_ENCODING_AES_KEY="short", TIMEZONE="Mars/Olympus")
     with pytest.raises(ConfigError) as info:
