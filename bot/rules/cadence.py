@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date, datetime, timedelta
 
+from bot.rules.birthdays import list_priority
 from bot.rules.membership import is_active
 
 KIND_LABELS = {"lifecycle": "会员关怀", "revisit": "回访", "birthday": "生日关怀", "second_purchase": "复购机会",
@@ -233,7 +234,7 @@ def _birthday_due(rule: Cadence, facts: CustomerFacts, on: date) -> list[Due]:
     for match in birthday_matches(rule, on):
         if match.month == facts.birthday.month and (match.days is None or facts.birthday.day in match.days):
             first, last = window_of(match.anchor, rule)
-            out.append(Due(rule.code, match.anchor, first, last, rule.priority))
+            out.append(Due(rule.code, match.anchor, first, last, list_priority(rule.trigger, rule.priority)))
     return out
 
 
