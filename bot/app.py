@@ -32,14 +32,16 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(callback.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
-    from handlers import orders_api
+    from handlers import customers_api, orders_api
     app.register_blueprint(orders_api.bp)
+    app.register_blueprint(customers_api.bp)
 
     from handlers import web
     from handlers.web import auth as web_auth, guide as web_guide, hq as web_hq, manager as web_manager
 
     web.init_app(app)  # session cookie, CSRF on every form, template filters
-    for machine_bp in (callback.bp, api.bp, health.bp, orders_api.bp):  # signature / token / HMAC, no cookies
+    machine = (callback.bp, api.bp, health.bp, orders_api.bp, customers_api.bp)   # signature / token / HMAC
+    for machine_bp in machine:   # no cookies
         web.csrf.exempt(machine_bp)
     for web_bp in (web.assets, web_auth.bp, web_guide.bp, web_manager.bp, web_hq.bp):
         app.register_blueprint(web_bp)

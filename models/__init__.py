@@ -5,7 +5,7 @@ from models.channel import KIND_CONTACT, KIND_GROUP, Channel
 from models.content import (
     Material, MaterialFile, MaterialRegion, MaterialSend, MaterialStore, MaterialTag, MediaFile, OutfitItem, Product,
 )
-from models.customer import Customer, Friendship
+from models.customer import BirthdayClaim, Customer, Friendship
 from models.group import GroupChat, GroupMember
 from models.inbox import CallbackEvent
 from models.order import CustomerMobile, CustomerPurchase, Order, OrderItem, PurchaseDay, TierTag, TierTagMark
@@ -27,3 +27,4 @@ __all__ += ["MediaFile", "Product", "Material", "MaterialFile", "MaterialTag", "
 __all__ += ["CadenceRule", "ReplenishCycle", "CommerceEvent", "Todo", "TodoCandidate", "TodoRunout", "TodoDerived",
             "TodoRun", "TodoCard", "GroupSend"]
 __all__ += ["Click", "OrderAttribution", "PerformanceDay", "HoldoutAssignment"]
+__all__ += ["BirthdayClaim"]

@@ -46,7 +46,7 @@ def parse_birthday_value(value: object, today: date) -> tuple[date | None, str |
         return _checked(value.year, value.month, value.day, today)
     if not isinstance(value, str):
         return None, "birthday must be a string (YYYY-MM-DD or MM-DD)"
-    text = value.strip()
+    text = value.strip().replace("/", "-")
     full, short = _FULL.fullmatch(text), _NO_YEAR.fullmatch(text)
     if full:
         return _checked(int(full[1]), int(full[2]), int(full[3]), today)
@@ -91,3 +91,4 @@ def list_priority(trigger: str, priority: int) -> int:
 def holdout_exempt(trigger: str) -> bool:
     """True for the touches no customer is held out of (the birthday greeting on the day)."""
     return trigger in HOLDOUT_EXEMPT_TRIGGERS
+
