@@ -8,6 +8,7 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.rules.benefits import code_problem
 from bot.rules.cadence import TRIGGER_LABELS, Cadence, cadence_problems
 from bot.rules.content_selection import OCCASIONS
 from bot.services.todos_defaults import DEFAULT_RULES
@@ -43,6 +44,8 @@ class CadenceEdit:
     material_spec: dict = field(default_factory=dict)
     coupon: str = ""
     enabled: bool = True
+    coupon_amount: int | None = None     # fen (the benefit, bot.rules.benefits)
+    coupon_code: str = ""
 
 
 def as_cadence(rule: CadenceRule) -> Cadence:
@@ -115,6 +118,8 @@ def edit_errors(rule: CadenceRule, edit: CadenceEdit) -> dict[str, str]:
         errors["material_spec"] = spec_problem
     if len(edit.coupon) > 100:
         errors["coupon"] = "优惠券名称最多 100 字"
+    if code_problem(edit.coupon_code.strip()):
+        errors["coupon"] = code_problem(edit.coupon_code.strip())
     return errors
 
 
@@ -145,6 +150,7 @@ def save_rule(*, session: Session, rule_id: int, edit: CadenceEdit) -> CadenceRu
     rule.material_spec = {k: v for k, v in edit.material_spec.items() if v not in (None, "", [])}
     rule.material_spec.setdefault("limit", 0)
     rule.coupon = edit.coupon.strip()
+    rule.coupon_amount, rule.coupon_code = edit.coupon_amount, edit.coupon_code.strip()
     session.flush()
     return rule
 
