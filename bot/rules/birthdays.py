@@ -78,6 +78,16 @@ def birthday_text(birthday: date | None) -> str | None:
     return birthday.isoformat() if year_known(birthday) else f"{birthday.month:02d}-{birthday.day:02d}"
 
 
+def birthday_note(birthday: date | None, source: str | None) -> str:
+    """What the guide's customer page says of a stored birthday: "5月20日（年份未知）· 来源：订单"."""
+    if birthday is None:
+        return ""
+    known = year_known(birthday)
+    day = (f"{birthday.year}年" if known else "") + f"{birthday.month}月{birthday.day}日" + ("" if known else "（年份未知）")
+    label = SOURCE_LABELS.get(source or "")
+    return day + (f" · 来源：{label}" if label else "")
+
+
 def supersedes(stated_at: datetime, stored_at: datetime | None) -> bool:
     """A birthday stated at `stated_at` replaces the one stored (stated at `stored_at`): the latest wins."""
     return stored_at is None or stated_at >= stored_at
