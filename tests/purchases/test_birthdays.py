@@ -120,3 +120,15 @@ def test_a_member_system_file_imports_row_by_row(app, client, org, sandbox, driv
     result = app.test_cli_runner().invoke(args=["customers", "import-birthdays", str(tmp_path / "members.xlsx")])
     assert result.exit_code == 0 and "updated 1," in result.output, result.output
     assert birthday_of(db, wu) == (date(1992, 8, 8), "import")
+
+
+def test_a_pos_export_carries_the_buyers_birthday_in_a_date_cell(app, org, sandbox, driver, work, db, tmp_path):
+    lin = _friend(sandbox, driver, work, "林女士")
+    book = Workbook()
+    book.active.append(["order_no", "store_code", "paid_at", "amount", "external_userid", "customer_birthday", "sku",
+                        "quantity", "unit_price"])
+    book.active.append(["X-1", "SH001", datetime(2026, 3, 1, 10), 9900, lin, datetime(1993, 4, 4), "SKU-1", 1, 9900])
+    book.save(tmp_path / "pos.xlsx")
+    result = app.test_cli_runner().invoke(args=["orders", "import", str(tmp_path / "pos.xlsx")])
+    assert result.exit_code == 0 and "imported 1," in result.output, result.output
+    assert birthday_of(db, lin) == (date(1993, 4, 4), "pos")
