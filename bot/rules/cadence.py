@@ -122,11 +122,12 @@ DERIVATION_VERSION = 1
 
 def derivation(rules: list[tuple[int, Cadence]], cycles: dict[str, int]) -> dict:
     """What the kept touches follow (a JSON object): for each enabled rule, by id, its rank among them (the
-    order given: the run's tie-break order) and the fields that decide its touches (trigger, window, priority,
+    order given: the run's tie-break order) and the fields that decide its touches (trigger, window, list priority,
     tiers, offsets); and the usage cycles by SKU. Copy and materials are not in it: texts are rendered on use."""
     enabled = [(rule_id, rule) for rule_id, rule in rules if rule.enabled]
     followed = {str(rule_id): {"rank": rank, "trigger": rule.trigger,
-                               "touches": [rule.window_start, rule.window_end, rule.priority, sorted(rule.tiers),
+                               "touches": [rule.window_start, rule.window_end,
+                                           list_priority(rule.trigger, rule.priority), sorted(rule.tiers),
                                            sorted(set(rule.offsets))]}
                 for rank, (rule_id, rule) in enumerate(enabled)}
     return {"version": DERIVATION_VERSION, "rules": followed, "cycles": dict(sorted(cycles.items()))}

@@ -143,7 +143,8 @@ def _render_one(row, rule: CadenceRule, customer: _Customer, store: Store, mater
     product = customer.consumable if rule.kind == "replenishment" else customer.last_item
     personal = Personal(customer_name=row.name, customer_gender=row.gender, guide=row.guide_name,
                         store=store.name, product=product[0] or FALLBACK_PRODUCT, category=product[1],
-                        coupon=benefit_text(rule.coupon, rule.coupon_amount, rule.coupon_code), season=SEASON_NAMES[season_of(on)])
+                        coupon=benefit_text(rule.coupon, rule.coupon_amount, rule.coupon_code),
+                        season=SEASON_NAMES[season_of(on)])
     chosen: list[int] = []
     if materials.facts and int((rule.material_spec or {}).get("limit") or 0) > 0:
         facts = CustomerFacts(

@@ -2,11 +2,13 @@
 priority and holdout exemption of the greeting, and how a benefit reads."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timezone
 
 import pytest
 
 from bot.rules.benefits import benefit_text, code_problem, parse_yuan
+from bot.rules.cadence import Cadence, derivation, derivation_edits
 from bot.rules.birthdays import (NO_YEAR, birthday_text, holdout_exempt, list_priority, parse_birthday_value,
                                  supersedes)
 
@@ -51,3 +53,14 @@ def test_a_benefit_reads_as_set():
     assert parse_yuan("88.8") == (8880, None) and parse_yuan("50元") == (5000, None) and parse_yuan("") == (None, None)
     assert parse_yuan("1.234")[1] and parse_yuan("0")[1] and parse_yuan("-5")[1]
     assert code_problem("BD-88_x") is None and code_problem("券码") and code_problem("") is None
+
+
+def test_a_basis_kept_before_the_greeting_ranked_first_re_derives_the_greeting_alone():
+    greeting = Cadence("birthday_day", "birthday_day", 0, 0, 95)
+    care = Cadence("first_care", "first_purchase", 0, 5, 90)
+    rules = [(1, greeting), (2, care)]
+    before = derivation(rules, {})
+    before["rules"]["1"]["touches"][2] = 95          # what a run kept before the greeting's list priority
+    assert derivation_edits(before, derivation(rules, {})).rules == {1}
+    assert derivation_edits(derivation(rules, {}), derivation([(1, greeting), (2, replace(care, window_end=6))],
+                                                              {})).rules == {2}
