@@ -397,7 +397,8 @@ def _listed_first(cand) -> ColumnElement:
 
 
 def _score(first_purchase, priority):
-    """(first purchase, priority) as one number ordered the same way (priorities are 0-100)."""
+    """(first purchase, priority) as one number ordered the same way (rule priorities are 0-100; a list priority
+    raised above 1000, the birthday greeting's, always comes with the first flag: _listed_first)."""
     return case((first_purchase, 1000), else_=0) + priority
 
 
