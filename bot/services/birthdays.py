@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.rules.birthday_input import BirthdayStatement, parse_birthday_record
 from bot.rules.birthdays import supersedes
 from bot.rules.order_input import mobile_hash
-from bot.services.bulk import insert_rows
+from bot.services.bulk import among, insert_rows
 from bot.services.orders import resolve_customers
 from models import BirthdayClaim, Customer, utcnow
 
@@ -41,7 +41,8 @@ def record_birthdays(*, session: Session, statements: Sequence[BirthdayStatement
     hashes = {id(s): mobile_hash(secret_key, s.mobile) for s in statements if s.mobile}
     found = resolve_customers(session, [s for s in statements if s.customer_id is None], hashes)
     ids = {s.customer_id or found.get(id(s)) for s in statements} - {None}
-    customers = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(ids)))} if ids else {}
+    customers = {c.id: c for c in session.scalars(select(Customer).where(among(session, Customer.id, sorted(ids))))} \
+        if ids else {}
     results = [WAITING] * len(statements)
     # The earliest statement first, so the latest one is the one kept whatever their order in the batch.
     for index in sorted(range(len(statements)), key=lambda i: statements[i].stated_at):

@@ -220,9 +220,10 @@ def store_batch(*, session: Session, raw_orders: Sequence[Any], secret_key: str)
 
 def _birthdays(pending: dict, outcomes: list[Outcome | None]) -> list[BirthdayStatement]:
     """The buyers' birthdays of the stored orders, each stated when its order was paid."""
+    stored = [p.order for p in pending.values() if p.order.customer_birthday
+              and outcomes[p.indexes[0]] is not None and outcomes[p.indexes[0]].result != REJECTED]
     return [BirthdayStatement(o.customer_birthday, SOURCE_POS, o.paid_at, None, o.external_userid, o.unionid, o.mobile)
-            for p in pending.values() if (o := p.order).customer_birthday
-            and outcomes[p.indexes[0]] is not None and outcomes[p.indexes[0]].result != REJECTED]
+            for o in stored]
 
 
 def recompute_tiers(*, session: Session, result: IngestResult) -> IngestResult:

@@ -24,6 +24,9 @@ NO_FK_REFLECTION = {'resolve_fks': False}
 def upgrade() -> None:
     op.add_column('customer', sa.Column('birthday_source', sa.String(length=16), nullable=True))
     op.add_column('customer', sa.Column('birthday_stated_at', UTC, nullable=True))
+    # The birthdays recorded so far were typed by guides, at the latest when the customer row last changed.
+    op.execute("UPDATE customer SET birthday_source = 'guide', birthday_stated_at = updated_at "
+               "WHERE birthday IS NOT NULL")
     op.create_table(
         'birthday_claim',
         sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
