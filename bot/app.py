@@ -54,6 +54,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     for todo_bp in (web_todos.bp, web_sidebar.bp, hq_cadences.bp):  # daily to-dos and cadences (issue 6)
         app.register_blueprint(todo_bp)
+    from handlers.web import hq_customers
+
+    app.register_blueprint(hq_customers.bp)   # the member system's birthdays
 
     from handlers import events_api, performance_api, tracking
     from handlers.web import effect as web_effect, leaderboard as web_leaderboard, radar as web_radar

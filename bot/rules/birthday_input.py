@@ -2,6 +2,7 @@
 records (pure, no database; the rules of a birthday value are bot.rules.birthdays')."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -41,3 +42,23 @@ def parse_birthday_record(raw: Any, stated_at: datetime, today: date) -> tuple[B
     if errors:
         return None, errors
     return BirthdayStatement(birthday, SOURCE_IMPORT, stated_at, None, external_userid, unionid, mobile), []
+
+
+_CHINESE = [
+    (re.compile(r"birthday (\d\d)-(\d\d) is not a day of the .*"), r"生日 \1-\2 不存在"),
+    (re.compile(r"birthday is in the future"), "生日不能晚于今天"),
+    (re.compile(r"birthday year is more than \d+ years ago"), "生日年份不合理"),
+    (re.compile(r"birthday (must be|is required).*"), "生日格式应为 年-月-日 或 月-日，如 1990-05-20 或 05-20"),
+    (re.compile(r"the customer is required.*"), "请填写 external_userid、unionid 或 mobile 之一"),
+    (re.compile(r"mobile is not a phone number"), "手机号格式不对"),
+    (re.compile(r"(\w+) is longer than (\d+) characters"), r"\1 超过 \2 个字符"),
+    (re.compile(r"(\w+) (contains a NUL character|must be a string)"), r"\1 格式不对"),
+]
+
+
+def reason_in_chinese(reason: str) -> str:
+    """A record's rejection reason (the API's English) in HQ's words, for the import page."""
+    for pattern, chinese in _CHINESE:
+        if pattern.fullmatch(reason):
+            return pattern.sub(chinese, reason)
+    return reason

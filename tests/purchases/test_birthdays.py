@@ -3,6 +3,7 @@ latest statement wins whatever its source, and a birthday for someone not yet a 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import time
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from bot.rules.birthdays import NO_YEAR
 from bot.rules.webhook import signed_headers
 from models import BirthdayClaim, Customer, Order
 from tests.purchases.helpers import ORDER_SECRET, AUTH, befriend, order, post_orders
+from tests.web.helpers import csrf_token, make_hq_user, sign_in_hq
 
 
 def post_birthdays(client, records: list, *, secret: str = ORDER_SECRET):
@@ -132,3 +134,23 @@ def test_a_pos_export_carries_the_buyers_birthday_in_a_date_cell(app, org, sandb
     result = app.test_cli_runner().invoke(args=["orders", "import", str(tmp_path / "pos.xlsx")])
     assert result.exit_code == 0 and "imported 1," in result.output, result.output
     assert birthday_of(db, lin) == (date(1993, 4, 4), "pos")
+
+
+def test_hq_imports_a_birthday_file_on_its_page_with_a_report_in_chinese(client, org, sandbox, driver, work, db,
+                                                                          tmp_path):
+    lin = _friend(sandbox, driver, work, "林女士")
+    make_hq_user(db)
+    sign_in_hq(client)
+    token = csrf_token(client, "/hq/customers/birthdays")
+    data = f"external_userid,birthday\n{lin},1989-10-10\n{lin}x,10-10\n,10-10\n{lin},2-30\n".encode()
+    page = client.post("/hq/customers/birthdays", data={"csrf_token": token, "file": (io.BytesIO(data), "m.csv")},
+                       content_type="multipart/form-data")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "已更新 <b>1</b> 位" in text and "等待添加好友 1 位" in text
+    assert "请填写 external_userid、unionid 或 mobile 之一" in text and "生日 02-30 不存在" in text
+    assert birthday_of(db, lin) == (date(1989, 10, 10), "import")
+    for name, body in (("m.exe", b"MZ"), ("m.xlsx", b"not a workbook"), ("m.csv", "生日".encode("gbk"))):
+        refused = client.post("/hq/customers/birthdays", content_type="multipart/form-data",
+                              data={"csrf_token": token, "file": (io.BytesIO(body), name)})
+        assert refused.status_code in (400, 422) and 'data-testid="import-error"' in refused.get_data(as_text=True)
+    assert birthday_of(db, lin) == (date(1989, 10, 10), "import")
