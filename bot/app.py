@@ -39,15 +39,17 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(callback.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
-    from handlers import orders_api
+    from handlers import customers_api, orders_api
     app.register_blueprint(orders_api.bp)
+    app.register_blueprint(customers_api.bp)
 
     from handlers import web
     from handlers.web import auth as web_auth, guide as web_guide, hq as web_hq, manager as web_manager
     from handlers.web import handover as web_handover
 
     web.init_app(app)  # session cookie, CSRF on every form, template filters
-    for machine_bp in (callback.bp, api.bp, health.bp, orders_api.bp):  # signature / token / HMAC, no cookies
+    machine = (callback.bp, api.bp, health.bp, orders_api.bp, customers_api.bp)   # signature / token / HMAC
+    for machine_bp in machine:   # no cookies
         web.csrf.exempt(machine_bp)
     for web_bp in (web.assets, web_auth.bp, web_guide.bp, web_manager.bp, web_hq.bp, web_handover.bp):
         app.register_blueprint(web_bp)
@@ -60,6 +62,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     for todo_bp in (web_todos.bp, web_sidebar.bp, hq_cadences.bp):  # daily to-dos and cadences (issue 6)
         app.register_blueprint(todo_bp)
+    from handlers.web import hq_customers
+
+    app.register_blueprint(hq_customers.bp)   # the member system's birthdays
 
     from handlers import events_api, performance_api, tracking
     from handlers.web import effect as web_effect, leaderboard as web_leaderboard, radar as web_radar

@@ -100,6 +100,8 @@ def register(app: Flask) -> None:
         app.cli.add_command(command)
     from bot.cli_content import content_cli
     app.cli.add_command(content_cli)
+    from bot.cli_customers import customers_cli
+    app.cli.add_command(customers_cli)
     from bot.cli_tracking import COMMANDS as tracking_commands
     for command in tracking_commands:
         app.cli.add_command(command)

@@ -5,7 +5,7 @@ from models.channel import KIND_CONTACT, KIND_GROUP, Channel
 from models.content import (
     Material, MaterialFile, MaterialRegion, MaterialSend, MaterialStore, MaterialTag, MediaFile, OutfitItem, Product,
 )
-from models.customer import Customer, Friendship
+from models.customer import BirthdayClaim, Customer, Friendship
 from models.group import GroupChat, GroupMember
 from models.handover import CustomerTransfer, GroupTransfer
 from models.inbox import CallbackEvent
@@ -29,3 +29,4 @@ __all__ += ["CadenceRule", "ReplenishCycle", "CommerceEvent", "Todo", "TodoCandi
             "TodoRun", "TodoCard", "GroupSend"]
 __all__ += ["Click", "OrderAttribution", "PerformanceDay", "HoldoutAssignment"]
 __all__ += ["CustomerTransfer", "GroupTransfer"]
+__all__ += ["BirthdayClaim"]

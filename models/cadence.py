@@ -41,6 +41,9 @@ class CadenceRule(Base):
     templates: Mapped[list] = mapped_column(JSON, default=list)        # copy templates, rotated per customer
     material_spec: Mapped[dict] = mapped_column(JSON, default=dict)    # {"occasion", "kinds", "limit"}
     coupon: Mapped[str] = mapped_column(String(100), default="")       # fills the {coupon} placeholder
+    # The benefit the touch carries beside its name (bot.rules.benefits): an amount and a coupon code.
+    coupon_amount: Mapped[int | None] = mapped_column(Integer)          # fen
+    coupon_code: Mapped[str] = mapped_column(String(64), default="", server_default="")
     enabled: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -23,7 +23,9 @@ class Customer(Base):
     avatar: Mapped[str | None] = mapped_column(String(512))
     type: Mapped[int] = mapped_column(SmallInteger, default=CUSTOMER_TYPE_WECHAT)
     corp_name: Mapped[str | None] = mapped_column(String(100))
-    birthday: Mapped[date | None] = mapped_column(Date)
+    birthday: Mapped[date | None] = mapped_column(Date)        # year NO_YEAR: known without its year
+    birthday_source: Mapped[str | None] = mapped_column(String(16))   # guide / pos / import (bot.rules.birthdays)
+    birthday_stated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)   # the latest statement wins
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
 
@@ -32,6 +34,22 @@ class Customer(Base):
 
 # The birthday ritual asks for the customers born in a month (and on some days of it).
 Index("ix_customer_birthday_month_day", extract("month", Customer.birthday), extract("day", Customer.birthday))
+
+
+class BirthdayClaim(Base):
+    """A birthday the brand's systems sent for someone who is not a customer friend yet (named by external_userid,
+    unionid or mobile hash, like a waiting order); applied, and deleted, when that customer adds a guide."""
+
+    __tablename__ = "birthday_claim"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    external_userid: Mapped[str | None] = mapped_column(String(64), index=True)
+    unionid: Mapped[str | None] = mapped_column(String(64), index=True)
+    mobile_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    birthday: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(16))
+    stated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Friendship(Base):

@@ -19,7 +19,7 @@ from bot.flows import tag_queue
 from bot.rules.membership import is_active
 from bot.rules.order_input import mobile_hash, normalize_mobile
 from bot.rules.purchases import TIER_NONE, TIER_TAG_GROUP, TIER_TAG_NAMES, tier_tag_change
-from bot.services import orders, tags, tiers
+from bot.services import birthdays, orders, tags, tiers
 from bot.services.bulk import insert_rows
 from bot.wecom.errors import NotExternalContact, WeComError
 from models import Customer, CustomerPurchase, Friendship, Guide, TierTag, TierTagMark, utcnow
@@ -196,11 +196,13 @@ def _mobile_hashes(detail: dict | None, secret_key: str) -> set[str]:
 
 
 def customer_befriended(*, session: Session, customer: Customer, friendship: Friendship, detail: dict | None) -> None:
-    """A customer added a guide: match their waiting orders and tag this friendship with their tier."""
+    """A customer added a guide: match their waiting orders and birthdays, and tag this friendship with their
+    tier."""
     hashes = _mobile_hashes(detail, rt.current().settings.SECRET_KEY)
     orders.remember_mobiles(session=session, customer_id=customer.id, mobile_hashes=hashes)
     if orders.match_pending_orders(session=session, customer=customer, mobile_hashes=hashes):
         tiers.recompute(session=session, customer_ids=[customer.id])
+    birthdays.apply_waiting_birthdays(session=session, customer=customer, mobile_hashes=hashes)
     # A re-added friendship may have lost its tags in WeCom: mark it again.
     session.execute(delete(TierTagMark).where(TierTagMark.friendship_id == friendship.id))
     summary = session.get(CustomerPurchase, customer.id)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date, datetime, timedelta
 
+from bot.rules.birthdays import list_priority
 from bot.rules.membership import is_active
 from bot.rules.metrics import in_audience, quadrant_problems
 
@@ -126,12 +127,13 @@ DERIVATION_VERSION = 1
 
 def derivation(rules: list[tuple[int, Cadence]], cycles: dict[str, int]) -> dict:
     """What the kept touches follow (a JSON object): for each enabled rule, by id, its rank among them (the
-    order given: the run's tie-break order) and the fields that decide its touches (trigger, window, priority,
-    tiers, offsets, and the quadrants when it has some); and the usage cycles by SKU. Copy and materials are not
-    in it: texts are rendered on use."""
+    order given: the run's tie-break order) and the fields that decide its touches (trigger, window, list priority,
+    tiers, offsets, and the quadrants when it has some); and the usage cycles by SKU. Copy and materials are not in
+    it: texts are rendered on use."""
     enabled = [(rule_id, rule) for rule_id, rule in rules if rule.enabled]
     followed = {str(rule_id): {"rank": rank, "trigger": rule.trigger,
-                               "touches": [rule.window_start, rule.window_end, rule.priority, sorted(rule.tiers),
+                               "touches": [rule.window_start, rule.window_end,
+                                           list_priority(rule.trigger, rule.priority), sorted(rule.tiers),
                                            sorted(set(rule.offsets))]
                                + ([sorted(rule.quadrants)] if rule.quadrants else [])}
                 for rank, (rule_id, rule) in enumerate(enabled)}
@@ -240,7 +242,7 @@ def _birthday_due(rule: Cadence, facts: CustomerFacts, on: date) -> list[Due]:
     for match in birthday_matches(rule, on):
         if match.month == facts.birthday.month and (match.days is None or facts.birthday.day in match.days):
             first, last = window_of(match.anchor, rule)
-            out.append(Due(rule.code, match.anchor, first, last, rule.priority))
+            out.append(Due(rule.code, match.anchor, first, last, list_priority(rule.trigger, rule.priority)))
     return out
 
 

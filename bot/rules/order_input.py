@@ -9,9 +9,10 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from bot.rules.birthdays import parse_birthday_value
 from bot.rules.input_values import RANGE_TEXT, is_storable_text, parse_moment
 from bot.rules.purchases import STATUS_PAID, STATUS_PARTIALLY_REFUNDED, STATUS_REFUNDED
 
@@ -46,6 +47,7 @@ class OrderInput:
     unionid: str | None = None
     mobile: str | None = None  # normalised digits; hashed before it is stored
     guide_userid: str | None = None
+    customer_birthday: date | None = None   # the buyer's birthday, when the POS knows it (bot.rules.birthdays)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -177,6 +179,17 @@ def _refund(status: str | None, amount: int | None, raw: dict, errors: list[str]
     return 0
 
 
+def parse_customer_birthday(raw: dict, paid_at: datetime | None, errors: list[str]) -> date | None:
+    """The buyer's birthday an order may carry: "customer_birthday", YYYY-MM-DD or MM-DD (year unknown); a bad
+    one rejects the order like any bad field (no birthday is later than the order)."""
+    if paid_at is None:
+        return None
+    value, problem = parse_birthday_value(raw.get("customer_birthday"), paid_at.date())
+    if problem:
+        errors.append(f"customer_{problem}")
+    return value
+
+
 def parse_order(raw: Any) -> tuple[OrderInput | None, list[str]]:
     """Validate one order; return (order, []) or (None, reasons)."""
     if not isinstance(raw, dict):
@@ -201,7 +214,8 @@ def parse_order(raw: Any) -> tuple[OrderInput | None, list[str]]:
     if not (external_userid or unionid or mobile_raw):
         errors.append("the customer is required: external_userid, unionid or mobile")
     guide_userid = _text(raw, "guide_userid", errors)
+    birthday = parse_customer_birthday(raw, paid_at, errors)
     if errors:
         return None, errors
     return OrderInput(order_no, store_code, paid_at, amount, status, refunded, items, external_userid, unionid,
-                      mobile, guide_userid), []
+                      mobile, guide_userid, birthday), []

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.rules.birthdays import birthday_text
 from bot.rules.membership import friendship_status, is_active
 from bot.services.tiers import purchase_view
 from models import Channel, Customer, Friendship, GroupChat, GroupMember, Guide
@@ -26,7 +27,7 @@ def customer_view(*, session: Session, external_userid: str) -> dict | None:
         "external_userid": customer.external_userid, "unionid": customer.unionid, "name": customer.name,
         "gender": customer.gender, "type": "wechat" if customer.type == 1 else "wecom",
         "corp_name": customer.corp_name, "avatar": customer.avatar,
-        "birthday": customer.birthday.isoformat() if customer.birthday else None,
+        "birthday": birthday_text(customer.birthday), "birthday_source": customer.birthday_source,
         "friendships": [_friendship_view(f) for f in sorted(customer.friendships, key=lambda f: f.id)],
         "groups": _groups_view(session, customer),
         **purchase_view(session=session, customer_id=customer.id),

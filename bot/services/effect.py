@@ -21,6 +21,7 @@ from models import CadenceRule, HoldoutAssignment, PurchaseDay
 from models.tracking import ARM_HOLDOUT, ARM_TREATED
 
 H = HoldoutAssignment.__table__
+NO_BUCKET = BUCKETS   # above every bucket (0-99): below no holdout share
 
 
 def _int(value: int) -> ColumnElement:
@@ -39,8 +40,11 @@ def bucket_sql(rule_code: str, customer_id: ColumnElement) -> ColumnElement:
     return _op(mixed * _int(BUCKETS), ">>", literal_column("32", Integer))
 
 
-def with_bucket(stmt, rule_code: str):
-    """Add the rule's holdout bucket of the candidate's customer as column `bucket`."""
+def with_bucket(stmt, rule_code: str, exempt: bool = False):
+    """Add the rule's holdout bucket of the candidate's customer as column `bucket`; an `exempt` rule's
+    candidates (bot.rules.birthdays.holdout_exempt) get NO_BUCKET: never held out, no arm recorded."""
+    if exempt:
+        return stmt.add_columns(literal(NO_BUCKET, Integer).label("bucket"))
     return stmt.add_columns(bucket_sql(rule_code, stmt.selected_columns.customer_id).label("bucket"))
 
 
@@ -56,7 +60,7 @@ def record_assignments(*, session: Session, ranked, on: date, percent: int) -> N
     arm = case((ranked.c.bucket < literal(percent, Integer), ARM_HOLDOUT), else_=ARM_TREATED)
     rows = select(ranked.c.rule_id, ranked.c.customer_id, ranked.c.guide_id, ranked.c.anchor,
                   literal(on, Date), arm, ranked.c.bucket) \
-        .where(ranked.c.rn >= 1)   # every row; SQLite needs a WHERE before ON CONFLICT
+        .where(ranked.c.rn >= 1, ranked.c.bucket < NO_BUCKET)   # every row of a rule with a holdout
     stmt = insert_ignoring_conflicts(session, H, ["rule_id", "customer_id", "anchor"])
     session.execute(stmt.from_select(["rule_id", "customer_id", "guide_id", "anchor", "assigned_on", "arm",
                                       "bucket"], rows))

@@ -11,10 +11,12 @@ from datetime import date, datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.rules.birthdays import SOURCE_GUIDE, birthday_note, year_known
 from bot.rules.labels import STATUS_LABELS, channel_label as _label, tier_label
 from bot.rules.membership import friendship_status
+from bot.services.birthdays import state_birthday
 from bot.services.timeline import timeline_events
-from models import Channel, Customer, CustomerPurchase, Friendship, Guide
+from models import Channel, Customer, CustomerPurchase, Friendship, Guide, utcnow
 
 STATUS_FILTERS = ("active", "lost", "all")
 PAGE_SIZE = 50
@@ -159,8 +161,7 @@ def set_birthday(*, session: Session, external_userid: str, guide_id: int, birth
     customer = session.scalars(select(Customer).where(Customer.external_userid == external_userid)).one_or_none()
     if customer is None or not _scoped_friendships(session, customer, guide_id, None):
         return None
-    if customer.birthday != birthday:
-        customer.birthday = birthday
+    if state_birthday(customer, birthday, SOURCE_GUIDE, utcnow()):
         session.flush()
     return customer
 
@@ -186,6 +187,8 @@ def customer_detail(*, session: Session, external_userid: str, guide_id: int | N
         "first_purchase_at": purchase.first_purchase_at if purchase else None,
         "last_purchase_at": purchase.last_purchase_at if purchase else None,
         "events": timeline_events(session=session, customer=customer, friendships=friendships),
+        "birthday_note": birthday_note(customer.birthday, customer.birthday_source),
+        "birthday_value": customer.birthday.isoformat() if customer.birthday and year_known(customer.birthday) else "",
     }
 
 

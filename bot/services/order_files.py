@@ -2,8 +2,9 @@
 
 One row per order line; consecutive rows with the same (store_code, order_no) are one order.
 Columns: order_no, store_code, paid_at, amount, status, refunded_amount, external_userid, unionid,
-mobile, guide_userid, sku, name, category, quantity, unit_price. A paid_at without a UTC offset
-is read in the given time zone (POS exports usually print local time).
+mobile, guide_userid, customer_birthday (YYYY-MM-DD or MM-DD; a date cell too), sku, name, category,
+quantity, unit_price. A paid_at without a UTC offset is read in the given time zone (POS exports usually
+print local time).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Any, Iterator
 from zoneinfo import ZoneInfo
 
 ORDER_FIELDS = ("order_no", "store_code", "paid_at", "amount", "status", "refunded_amount", "external_userid",
-                "unionid", "mobile", "guide_userid")
+                "unionid", "mobile", "guide_userid", "customer_birthday")
 ITEM_FIELDS = ("sku", "name", "category", "quantity", "unit_price")
 
 
@@ -27,7 +28,9 @@ class FileOrder:
     raw: dict[str, Any] = field(default_factory=dict)
 
 
-def _cell(value: Any, tz: ZoneInfo) -> Any:
+def _cell(value: Any, tz: ZoneInfo, name: str = "") -> Any:
+    if isinstance(value, datetime) and name.endswith("birthday"):   # a date cell: the day, not an instant
+        return value.date().isoformat()
     if isinstance(value, datetime):
         return (value if value.tzinfo else value.replace(tzinfo=tz)).isoformat()
     if isinstance(value, str):
@@ -81,15 +84,22 @@ def count_rows(path: Path) -> int:
         return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
 
 
-def read_orders(path: Path, timezone: str) -> Iterator[FileOrder]:
-    """Yield the file's orders, each with its items and line numbers."""
+def read_rows(path: Path, timezone: str) -> Iterator[tuple[int, dict]]:
+    """Each data row of a CSV or XLSX file with its line number, keyed by the lower-cased header, its cells
+    trimmed (empty: None; a date-time cell as ISO 8601 in `timezone`, a birthday cell as its day)."""
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise ValueError("only .csv and .xlsx files can be imported")
     tz = ZoneInfo(timezone)
     rows = _rows_xlsx(path) if path.suffix.lower() == ".xlsx" else _rows_csv(path)
-    current: FileOrder | None = None
     for line, row in rows:
-        values = {k: _cell(v, tz) for k, v in row.items()}
+        yield line, {k: _cell(v, tz, k) for k, v in row.items()}
+
+
+def read_orders(path: Path, timezone: str) -> Iterator[FileOrder]:
+    """Yield the file's orders, each with its items and line numbers."""
+    tz = ZoneInfo(timezone)
+    current: FileOrder | None = None
+    for line, values in read_rows(path, timezone):
         key = (values.get("store_code"), values.get("order_no"))
         if current is None or key != (current.raw.get("store_code"), current.raw.get("order_no")):
             if current is not None:

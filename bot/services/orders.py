@@ -13,6 +13,8 @@ from typing import Any, Sequence
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.rules.birthday_input import BirthdayStatement
+from bot.rules.birthdays import SOURCE_POS
 from bot.rules.order_input import OrderInput, mobile_hash, parse_order
 from bot.rules.purchases import is_later_state, purchase_day_of
 from bot.services import tiers
@@ -47,6 +49,7 @@ class IngestResult:
     outcomes: list[Outcome]
     touched: set[tuple[int, date]] = field(default_factory=set)  # (customer, day) pairs whose orders changed
     tier_changed: set[int] = field(default_factory=set)  # customers whose tier moved: their tags must follow
+    birthdays: list[BirthdayStatement] = field(default_factory=list)  # the buyers' birthdays the orders stated
 
     def count(self, result: str) -> int:
         return sum(1 for o in self.outcomes if o.result == result)
@@ -222,7 +225,15 @@ def store_batch(*, session: Session, raw_orders: Sequence[Any], secret_key: str)
     pending = _collect(raw_orders, outcomes)
     _attach_stores(session, pending, outcomes)
     touched = _store(session, pending, outcomes, secret_key) if pending else set()
-    return IngestResult([o for o in outcomes if o is not None], touched)
+    return IngestResult([o for o in outcomes if o is not None], touched, birthdays=_birthdays(pending, outcomes))
+
+
+def _birthdays(pending: dict, outcomes: list[Outcome | None]) -> list[BirthdayStatement]:
+    """The buyers' birthdays of the stored orders, each stated when its order was paid."""
+    stored = [p.order for p in pending.values() if p.order.customer_birthday
+              and outcomes[p.indexes[0]] is not None and outcomes[p.indexes[0]].result != REJECTED]
+    return [BirthdayStatement(o.customer_birthday, SOURCE_POS, o.paid_at, None, o.external_userid, o.unionid, o.mobile)
+            for o in stored]
 
 
 def recompute_tiers(*, session: Session, result: IngestResult) -> IngestResult:

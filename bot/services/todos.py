@@ -25,6 +25,7 @@ from sqlalchemy import (JSON, BigInteger, Boolean, Column, ColumnElement, Date, 
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
+from bot.rules.birthdays import RANKS_FIRST_BOOST, holdout_exempt, list_priority
 from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, derivation, derivation_edits, receive_cap
 from bot.rules.metrics import QuadrantThresholds
 from bot.services.bulk import (analyze, estimated_rows, fill_scratch, insert_from_select, insert_ignoring_conflicts,
@@ -192,7 +193,8 @@ def stage_candidates(*, session: Session, on: date, previous: Previous | None, s
     A rule for some value quadrants is re-derived whole every run: a customer's quadrant moves as the days pass
     (purchases leave its window) without any change to their data.
     """
-    rules = sorted(list_rules(session=session, enabled_only=True), key=lambda r: (-r.priority, r.code))
+    rules = sorted(list_rules(session=session, enabled_only=True),
+                   key=lambda r: (-list_priority(r.trigger, r.priority), r.code))
     basis = _basis(session, rules)
     mark = session.get(TodoDerived, 1)   # gone after a crash (PostgreSQL: unlogged, as the derived state is)
     with scratch_table(session, DUE):
@@ -284,7 +286,8 @@ def _derive_due(session: Session, rules: list, on: date, scopes: list[Scope],
                 every_of: set[int] = frozenset(), thresholds: QuadrantThresholds = QuadrantThresholds()) -> int:
     """Put the rules' touches due on `on` within these scopes in DUE (all of them for the rules `every_of`);
     return how many."""
-    selects = [with_bucket(with_constants(stmt, rule.id, rank, rule.priority), rule.code)
+    selects = [with_bucket(with_constants(stmt, rule.id, rank, list_priority(rule.trigger, rule.priority)),
+                           rule.code, holdout_exempt(rule.trigger))
                for rank, rule in enumerate(rules) for scope in ([ALL] if rule.id in every_of else scopes)
                for stmt in rule_selects(as_cadence(rule), on, scope, thresholds)]
     due = fill_scratch(session, DUE, CANDIDATE_COLUMNS, union_all(*selects)) if selects else 0
@@ -306,7 +309,7 @@ def _keep_candidates(session: Session, every: bool = False) -> None:
     care = owners(F, G, None if every else select(DUE.c.customer_id), postgresql=postgresql)
     seen = T.alias("t_seen")
     fresh = (select(*(DUE.c[name] for name in CANDIDATE_COLUMNS), care.c.guide_id,
-                    -_score(DUE.c.tier == "first", DUE.c.priority))
+                    -_score(_listed_first(DUE), DUE.c.priority))
              .join_from(DUE, care, care.c.customer_id == DUE.c.customer_id)
              .where(~exists().where(seen.c.customer_id == DUE.c.customer_id, seen.c.rule_id == DUE.c.rule_id,
                                     seen.c.anchor == DUE.c.anchor, ~withdrawn_by_run(seen)))
@@ -335,7 +338,8 @@ def drop_held_out(*, session: Session, percent: int) -> None:
 
 
 def _skips(cand, guide_id, on: date, tz: str, policy: Policy) -> list:
-    """A new to-do today already; contacted by this guide lately; at WeCom's receive cap this period."""
+    """A new to-do today already; contacted by this guide lately (not for a touch that ranks first: the birthday
+    greeting); at WeCom's receive cap this period."""
     ms = MaterialSend.__table__
     since = local_midnight(on - timedelta(days=policy.recent_contact_days), tz)
     period_start, cap = receive_cap(policy.receive_cap_mode, on)
@@ -349,7 +353,7 @@ def _skips(cand, guide_id, on: date, tz: str, policy: Policy) -> list:
               .group_by(T.c.customer_id).having(func.count() >= cap))
     limited = select(T.c.customer_id).where(T.c.failure_reason == RECEIVE_LIMIT, T.c.updated_at >= period)
     return [tuple_(guide_id, cand.c.customer_id).not_in(made_today),
-            tuple_(guide_id, cand.c.customer_id).not_in(contacted),
+            or_(cand.c.priority >= RANKS_FIRST_BOOST, tuple_(guide_id, cand.c.customer_id).not_in(contacted)),
             cand.c.customer_id.not_in(capped), cand.c.customer_id.not_in(limited)]
 
 
@@ -358,7 +362,7 @@ def _eligible(store_ids: list[int], on: date, tz: str, policy: Policy, *narrower
     treated first, then the rules' order)."""
     cand = CANDIDATES
     return (select(cand.c.guide_id, cand.c.customer_id, cand.c.rule_id, cand.c.anchor, cand.c.expires_on,
-                   cand.c.priority, (cand.c.tier == "first").label("first_purchase"), cand.c.rank, cand.c.bucket,
+                   cand.c.priority, _listed_first(cand).label("first_purchase"), cand.c.rank, cand.c.bucket,
                    func.row_number().over(partition_by=(cand.c.guide_id, cand.c.customer_id),
                                           order_by=(held_out(cand.c.bucket, policy.holdout_percent), cand.c.rank,
                                                     cand.c.anchor)).label("rn"))
@@ -383,7 +387,7 @@ def _tops(store_ids: list[int], on: date, tz: str, policy: Policy) -> Select:
               .where(G.c.active.is_(True), G.c.store_id.in_(store_ids)).subquery("g"))
     treated = literal(policy.holdout_percent, Integer)
     top = (select(cand.c.guide_id, cand.c.customer_id, cand.c.rule_id, cand.c.anchor, cand.c.expires_on,
-                  cand.c.priority, (cand.c.tier == "first").label("first_purchase"), cand.c.rank)
+                  cand.c.priority, _listed_first(cand).label("first_purchase"), cand.c.rank)
            .where(cand.c.guide_id == guides.c.id, cand.c.sort_key < -guides.c.floor, cand.c.bucket >= treated,
                   *_skips(cand, cand.c.guide_id, on, tz, policy),
                   ~exists().where(better.c.customer_id == cand.c.customer_id, better.c.guide_id == cand.c.guide_id,
@@ -394,8 +398,15 @@ def _tops(store_ids: list[int], on: date, tz: str, policy: Policy) -> Select:
     return select(top).select_from(guides.join(top, true()))
 
 
+def _listed_first(cand) -> ColumnElement:
+    """A touch listed before the others (a candidate or DUE row): a first-purchase customer's, or one whose
+    rule ranks first (bot.rules.birthdays: the birthday greeting, whose list priority is raised)."""
+    return or_(cand.c.tier == "first", cand.c.priority >= RANKS_FIRST_BOOST)
+
+
 def _score(first_purchase, priority):
-    """(first purchase, priority) as one number ordered the same way (priorities are 0-100)."""
+    """(first purchase, priority) as one number ordered the same way (rule priorities are 0-100; a list priority
+    raised above 1000, the birthday greeting's, always comes with the first flag: _listed_first)."""
     return case((first_purchase, 1000), else_=0) + priority
 
 

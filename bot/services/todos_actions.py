@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.rules.benefits import benefit_text
 from bot.rules.cadence import CARD_GROUPS, card_group
 from content_library.catalogue import record_send
 from models import CadenceRule, Customer, CustomerPurchase, Material, utcnow
@@ -34,6 +35,11 @@ class TodoView:
     tier: str
     group: str
     materials: list[Material]
+
+    @property
+    def benefit(self) -> str:
+        """The benefit the touch carries (its rule's coupon, amount and code), as `{coupon}` reads it."""
+        return benefit_text(self.rule.coupon, self.rule.coupon_amount, self.rule.coupon_code)
 
 
 def _ordered():

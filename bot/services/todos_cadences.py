@@ -8,6 +8,7 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.rules.benefits import code_problem
 from bot.rules.cadence import TRIGGER_LABELS, Cadence, cadence_problems
 from bot.rules.content_selection import OCCASIONS
 from bot.rules.metrics import QUADRANTS, quadrant_problems
@@ -45,6 +46,8 @@ class CadenceEdit:
     coupon: str = ""
     enabled: bool = True
     quadrants: list[str] = field(default_factory=list)   # value quadrants (bot.rules.metrics); empty: all
+    coupon_amount: int | None = None     # fen (the benefit, bot.rules.benefits)
+    coupon_code: str = ""
 
 
 def as_cadence(rule: CadenceRule) -> Cadence:
@@ -120,6 +123,8 @@ def edit_errors(rule: CadenceRule, edit: CadenceEdit) -> dict[str, str]:
         errors["material_spec"] = spec_problem
     if len(edit.coupon) > 100:
         errors["coupon"] = "优惠券名称最多 100 字"
+    if code_problem(edit.coupon_code.strip()):
+        errors["coupon"] = code_problem(edit.coupon_code.strip())
     return errors
 
 
@@ -151,6 +156,7 @@ def save_rule(*, session: Session, rule_id: int, edit: CadenceEdit) -> CadenceRu
     rule.material_spec = {k: v for k, v in edit.material_spec.items() if v not in (None, "", [])}
     rule.material_spec.setdefault("limit", 0)
     rule.coupon = edit.coupon.strip()
+    rule.coupon_amount, rule.coupon_code = edit.coupon_amount, edit.coupon_code.strip()
     session.flush()
     return rule
 

@@ -21,6 +21,7 @@ from datetime import date
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.rules.benefits import benefit_text
 from bot.rules.cadence import template_index
 from bot.rules.content_selection import CustomerFacts, in_scope, occasions_for, season_of
 from bot.rules.content_selection import rank as rank_materials
@@ -145,7 +146,8 @@ def _render_one(row, rule: CadenceRule, customer: _Customer, store: Store, mater
     product = customer.consumable if rule.kind == "replenishment" else customer.last_item
     personal = Personal(customer_name=row.name, customer_gender=row.gender, guide=row.guide_name,
                         store=store.name, product=product[0] or FALLBACK_PRODUCT, category=product[1],
-                        coupon=rule.coupon, season=SEASON_NAMES[season_of(on)])
+                        coupon=benefit_text(rule.coupon, rule.coupon_amount, rule.coupon_code),
+                        season=SEASON_NAMES[season_of(on)])
     chosen: list[int] = []
     if materials.facts and int((rule.material_spec or {}).get("limit") or 0) > 0:
         facts = CustomerFacts(

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from bot.rules.benefits import parse_yuan
 from bot.rules.cadence import CARD_GROUPS, KIND_LABELS, TRIGGER_LABELS
 from bot.rules.content_selection import OCCASION_LABELS, TIER_LABELS
 from bot.rules.metrics import QUADRANTS
@@ -46,6 +47,9 @@ def edit_from_form(form: MultiDict) -> tuple[cadences.CadenceEdit, dict[str, str
                 offsets.append(offset)
             else:
                 errors["window"] = "回访节点请写成以逗号分隔的天数，如 3, 21, 30, 150"
+    amount, amount_problem = parse_yuan(form.get("coupon_amount", ""))
+    if amount_problem:
+        errors["coupon"] = amount_problem
     edit = cadences.CadenceEdit(
         name=form.get("name", ""), window_start_days=_int(form, "window_start", errors, "window"),
         window_end_days=_int(form, "window_end", errors, "window"),
@@ -53,7 +57,8 @@ def edit_from_form(form: MultiDict) -> tuple[cadences.CadenceEdit, dict[str, str
         templates=[t.replace("\r\n", "\n") for t in form.getlist("templates")],
         material_spec={"occasion": form.get("occasion") or None, "kinds": form.getlist("material_kinds"),
                        "limit": _int(form, "limit", errors, "material_spec")},
-        coupon=form.get("coupon", ""), enabled=form.get("enabled") == "1", quadrants=form.getlist("quadrants"))
+        coupon=form.get("coupon", ""), enabled=form.get("enabled") == "1", quadrants=form.getlist("quadrants"),
+        coupon_amount=amount, coupon_code=form.get("coupon_code", ""))
     return edit, errors
 
 

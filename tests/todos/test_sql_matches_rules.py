@@ -2,7 +2,9 @@
 
 A seeded random population (purchases, refunds, single items, consumables, carts, birthdays on the
 edges) is stored through the real tier service; for many days across a year end and a February, the
-union of every rule's SELECT is compared with bot.rules.cadence.due evaluated customer by customer.
+union of every rule's SELECT, as the run derives it (with each touch's list priority and holdout bucket), is
+compared with bot.rules.cadence.due evaluated customer by customer (and bot.rules.effect's bucket; the birthday
+greeting ranks first and has no bucket). Some birthdays are known without their year (bot.rules.birthdays).
 Some rules are for value quadrants: the customer's quadrant on each day is worked out here from the counted
 orders (bot.rules.metrics.quadrant), independently of the SQL that decides it for the generation.
 """
@@ -12,20 +14,24 @@ import random
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import select, union_all
+from sqlalchemy import select
 
+from bot.rules.birthdays import NO_YEAR, holdout_exempt
 from bot.rules.cadence import REPLENISH_LOOKBACK_DAYS, CustomerFacts, due, runout_day
+from bot.rules.effect import holdout_bucket
 from bot.rules.metrics import QUADRANTS, QuadrantThresholds, quadrant
+from bot.services.bulk import scratch_table
+from bot.services.effect import NO_BUCKET
 from bot.services.todos_cadences import as_cadence, list_rules, save_cycle, seed_defaults
-from bot.services.todos import refresh_runouts
-from bot.services.todos_sql import ALL, rule_selects, with_constants
+from bot.services.todos import DUE, _derive_due, refresh_runouts
+from bot.services.todos_sql import ALL
 from models import CadenceRule, CommerceEvent, Customer, CustomerPurchase, Order, OrderItem
 from tests.todos.helpers import buy, cart, customer
 
 CYCLES = {"SKU-MASK": 30, "SKU-CREAM": 45}
 SKUS = [("SKU-COAT", "外套"), ("SKU-SHIRT", "衬衫"), ("SKU-MASK", "面膜"), ("SKU-CREAM", "护肤")]
 BIRTHDAYS = [date(1992, 2, 29), date(1985, 12, 25), date(1990, 12, 31), date(1988, 1, 1), date(1991, 2, 28),
-             date(1993, 3, 1), date(1979, 11, 30)]
+             date(1993, 3, 1), date(1979, 11, 30), date(NO_YEAR, 2, 29), date(NO_YEAR, 12, 31), date(NO_YEAR, 1, 1)]
 CHECK_DAYS = sorted({date(2026, 12, 1) + timedelta(days=n) for n in range(0, 130, 3)} | {
     date(2026, 12, 25), date(2026, 12, 27), date(2026, 12, 31), date(2027, 1, 1), date(2027, 2, 24),
     date(2027, 2, 28), date(2027, 3, 1), date(2027, 3, 7)})
@@ -99,22 +105,25 @@ def test_every_rules_sql_matches_the_pure_rules_day_by_day(db, org):
             rule.enabled = True
             rule.quadrants = list(AUDIENCES[n % len(AUDIENCES)])
         _population(session, random.Random(20261201))
-    checked, audienced = 0, set()
+    checked, seen = 0, set()
     with db.transaction() as session:
         rules = list_rules(session=session)
         code_of = {r.id: r.code for r in rules}
         cadences = [as_cadence(r) for r in rules]
         for on in CHECK_DAYS:
             refresh_runouts(session, on, ALL)   # the replenishment touches read the kept runout days
-            selects = [with_constants(s, r.id, 0, r.priority) for r in rules
-                       for s in rule_selects(as_cadence(r), on, thresholds=THRESHOLDS)]
-            cand = union_all(*selects).subquery()
-            from_sql = {(row.customer_id, code_of[row.rule_id], row.anchor) for row in session.execute(select(cand))}
-            expected = {(cid, d.code, d.anchor) for cid, facts in _facts(session, on).items()
+            with scratch_table(session, DUE):
+                _derive_due(session, rules, on, [ALL], thresholds=THRESHOLDS)
+                from_sql = {(row.customer_id, code_of[row.rule_id], row.anchor, row.priority, row.bucket)
+                            for row in session.execute(select(DUE))}
+            expected = {(cid, d.code, d.anchor, d.priority,
+                         NO_BUCKET if holdout_exempt(cadence.trigger) else holdout_bucket(d.code, cid))
+                        for cid, facts in _facts(session, on).items()
                         for cadence in cadences for d in due(cadence, facts, on)}
             assert from_sql == expected, (on, sorted(from_sql ^ expected))
             checked += len(expected)
-            audienced.update(code for _c, code, _a in expected)
+            seen |= {code for _c, code, *_rest in expected}
     assert checked > 300   # the population really exercises the rules
+    assert {"birthday_day", "birthday_month_start", "birthday_next_month"} <= seen
     audiences = {code_of[r.id]: r.quadrants for r in rules}
-    assert {q for code in audienced for q in audiences[code]} == set(QUADRANTS), audienced
+    assert {q for code in seen for q in audiences[code]} == set(QUADRANTS), seen

@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from bot.rules.birthdays import NO_YEAR
 from models import Customer, Todo
 from tests.todos.helpers import run_day
 from tests.web.helpers import csrf_token, sign_in_member
@@ -27,6 +28,7 @@ def test_a_guide_records_a_birthday_and_the_month_start_touch_follows(client, sa
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/guide/customers/{lin}")
     page = client.get(f"/guide/customers/{lin}").get_data(as_text=True)
     assert "已保存生日。" in page and 'value="1988-12-14"' in page
+    assert "已记录：1988年12月14日 · 来源：导购录入" in page
     assert _birthday(db, lin) == date(1988, 12, 14)
     run_day(db, date(2026, 12, 1))   # December begins: the birthday month's first touch
     with db.transaction() as session:
@@ -49,3 +51,13 @@ def test_a_bad_or_foreign_birthday_is_refused_and_nothing_is_stored(client, sand
     assert _post(client, wu, "1990-01-01", token).status_code == 404          # another store's customer
     assert client.post(f"/guide/customers/{lin}/birthday", data={"birthday": "1990-01-01"}).status_code == 400
     assert _birthday(db, lin) is None and _birthday(db, wu) is None
+
+
+def test_a_birthday_known_without_its_year_reads_so_on_the_page(client, sandbox, shop, db):
+    lin = shop.customers["lin"]
+    with db.transaction() as session:
+        customer = session.scalars(select(Customer).where(Customer.external_userid == lin)).one()
+        customer.birthday, customer.birthday_source = date(NO_YEAR, 3, 8), "pos"
+    assert sign_in_member(client, sandbox, "wangfang").status_code == 302
+    page = client.get(f"/guide/customers/{lin}").get_data(as_text=True)
+    assert "已记录：3月8日（年份未知） · 来源：订单" in page and 'value="1904' not in page
