@@ -33,6 +33,7 @@ MORE_HOSTILE = ("a\x00b", str(2**31), "0", " ", "2026-02-30", "1e309", "NaN", "�
 # Whole uploaded files: broken encodings, NUL, oversized cells, prices of 20 digits, GBK.
 ORG_CSV = "store_code,store_name,userid,name,role\n"
 ARRIVALS_CSV = "SKU,名称,品类,价格,季节,风格,上市日期,图片\n"
+BIRTHDAYS_CSV = "external_userid,unionid,mobile,birthday\n"
 HOSTILE_FILES = (
     b"", b"\x00" * 10, b"\xff\xfe\x00\x00garbage", b"PK\x03\x04broken zip",
     (ORG_CSV + "SH009," + "店" * 300 + ",u1,张三,guide\nSH001,上海南京路店,u2,李四,guide\n").encode(),
@@ -42,6 +43,7 @@ HOSTILE_FILES = (
     (ARRIVALS_CSV + "SKU-1,外套,服装," + "9" * 20 + ",秋,通勤,2026-09-01,\n").encode(),
     (ARRIVALS_CSV + "SKU-2,外套\x00,服装,1e309,秋,通勤,0001-01-01,\n").encode(),
     (ARRIVALS_CSV + "SKU-3,外套,服装,NaN,秋,通勤,9999-12-31,\n").encode(),
+    (BIRTHDAYS_CSV + "wm\x001,,,02-30\nwm2,,1" + "3" * 40 + ",0001-01-01\nwm3,,,9999-12-31\n,,,²-١\n").encode(),
 )
 EXAMPLES_PER_ROUTE = 8
 PREFIXES_NOT_FUZZED_HERE = ("/api/", "/wecom/", "/static/", "/healthz", "/noop")
@@ -128,6 +130,8 @@ ENDPOINTS: dict[str, Inputs] = {
     "manager.new_channel": Inputs(form={"guide_userid": ("wangfang",), "campaign": ("双11",)}),
     "manager.channel_qr": Inputs(args={"download": ("1",)}),
     "media.file": Inputs(),
+    "hq_customers.birthdays_form": Inputs(),
+    "hq_customers.birthdays_import": Inputs(files=("file",)),
     "handover.index": Inputs(),
     "handover.member": Inputs(),
     "handover.hand_over": Inputs(form={"to_guide_id": ("@guide_id",), "scope": ("all", "chosen"),
