@@ -1,6 +1,7 @@
 """HQ imports the member system's birthdays (/hq/customers/birthdays): a CSV or XLSX file, a per-row report."""
 from __future__ import annotations
 
+import csv
 import tempfile
 import zipfile
 from datetime import datetime, timezone
@@ -17,7 +18,7 @@ bp = Blueprint("hq_customers", __name__, url_prefix="/hq/customers", template_fo
 install_error_pages(bp)
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-UNREADABLE = (ValueError, KeyError, zipfile.BadZipFile, InvalidFileException)
+UNREADABLE = (ValueError, KeyError, csv.Error, zipfile.BadZipFile, InvalidFileException)
 
 
 def _page(report=None, error: str | None = None, status: int = 200):
