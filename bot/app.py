@@ -68,6 +68,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     from handlers.web import metrics as web_metrics
 
     app.register_blueprint(web_metrics.bp)   # repurchase, quadrants and the deletion rate on pages (issue 16)
+    from handlers.web import groups as web_groups
+
+    app.register_blueprint(web_groups.bp)    # customer-group guard: rules reminder, outsider alerts (issue 16)
 
     from bot import cli
 

@@ -7,6 +7,7 @@ from models.content import (
 )
 from models.customer import Customer, Friendship
 from models.group import GroupChat, GroupMember
+from models.group_guard import GroupAlert, GroupJoinNotice, GroupPolicy, ServiceGroup
 from models.handover import CustomerTransfer, GroupTransfer
 from models.inbox import CallbackEvent
 from models.order import CustomerMobile, CustomerPurchase, Order, OrderItem, PurchaseDay, TierTag, TierTagMark
@@ -29,3 +30,4 @@ __all__ += ["CadenceRule", "ReplenishCycle", "CommerceEvent", "Todo", "TodoCandi
             "TodoRun", "TodoCard", "GroupSend"]
 __all__ += ["Click", "OrderAttribution", "PerformanceDay", "HoldoutAssignment"]
 __all__ += ["CustomerTransfer", "GroupTransfer"]
+__all__ += ["GroupPolicy", "GroupJoinNotice", "GroupAlert", "ServiceGroup"]
