@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from bot.rules.attribution import EVENT_JOIN_SCENE_TO_API
 from bot.rules.form_input import parse_int
 from bot.flows import group_guard
-from bot.services import groups
+from bot.flows.service_groups import release_codes
+from bot.services import groups, service_groups
 from bot.wecom.errors import WeComError
 
 MAX_SCENE = 32767   # a SMALLINT column
@@ -43,6 +44,8 @@ def members_joined(*, session: Session, client, chat_id: str, member_ids: list[s
     group = groups.upsert_group(session=session, chat_id=chat_id, info=info)
     rows = groups.record_joins(session=session, group=group, member_ids=member_ids, info=info, at=at,
                                event_join_scene=EVENT_JOIN_SCENE_TO_API.get(join_scene))
+    pairs = service_groups.pair_joins(session=session, members=rows, at=at)
+    release_codes(client=client, pairs=pairs)
     owed = group_guard.inspect_joins(session=session, client=client, group=group, members=rows, info=info)
     return group.id if owed else None
 

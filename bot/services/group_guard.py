@@ -47,6 +47,12 @@ def effective_policy(*, session: Session, store_id: int | None) -> Policy:
                   one_customer_group=bool(store and store.one_customer_group))
 
 
+def one_customer_group_for(*, session: Session, guide_id: int) -> bool:
+    """Whether 一客一群 is on in the guide's store."""
+    store_id = session.scalars(select(Guide.store_id).where(Guide.id == guide_id)).one_or_none()
+    return bool(store_id) and effective_policy(session=session, store_id=store_id).one_customer_group
+
+
 def save_policy(*, session: Session, store_id: int | None, by: str, **values) -> GroupPolicy:
     """Create or update the brand's (store_id None) or a store's policy with values."""
     row = policy_row(session=session, store_id=store_id)
@@ -103,22 +109,22 @@ def groups_with_pending(*, session: Session) -> list[int]:
     return sorted(set(session.scalars(notices)) | set(session.scalars(alerts)))
 
 
+def _claim(session: Session, model, status, group_id: int) -> list:
+    """Take the group's rows whose status column is pending (pending -> sending); another job gets none of them."""
+    ids = list(session.scalars(select(model.id).where(model.group_id == group_id, status == SEND_PENDING)))
+    taken = [i for i in ids if session.execute(update(model).where(model.id == i, status == SEND_PENDING)
+                                               .values({status: SEND_SENDING})).rowcount]
+    return list(session.scalars(select(model).where(model.id.in_(taken)))) if taken else []
+
+
 def claim_reminders(*, session: Session, group_id: int) -> list[GroupJoinNotice]:
-    """Take the group's pending reminders (pending -> sending); another job gets none of them."""
-    ids = list(session.scalars(select(GroupJoinNotice.id).where(
-        GroupJoinNotice.group_id == group_id, GroupJoinNotice.status == SEND_PENDING)))
-    taken = [i for i in ids if session.execute(update(GroupJoinNotice).where(
-        GroupJoinNotice.id == i, GroupJoinNotice.status == SEND_PENDING).values(status=SEND_SENDING)).rowcount]
-    return list(session.scalars(select(GroupJoinNotice).where(GroupJoinNotice.id.in_(taken)))) if taken else []
+    """Take the group's pending reminders."""
+    return _claim(session, GroupJoinNotice, GroupJoinNotice.status, group_id)
 
 
 def claim_alert_cards(*, session: Session, group_id: int) -> list[GroupAlert]:
-    """Take the group's alerts whose card is still to send (pending -> sending)."""
-    ids = list(session.scalars(select(GroupAlert.id).where(
-        GroupAlert.group_id == group_id, GroupAlert.notify_status == SEND_PENDING)))
-    taken = [i for i in ids if session.execute(update(GroupAlert).where(
-        GroupAlert.id == i, GroupAlert.notify_status == SEND_PENDING).values(notify_status=SEND_SENDING)).rowcount]
-    return list(session.scalars(select(GroupAlert).where(GroupAlert.id.in_(taken)))) if taken else []
+    """Take the group's alerts whose card is still to send."""
+    return _claim(session, GroupAlert, GroupAlert.notify_status, group_id)
 
 
 def settle_reminders(*, session: Session, ids: list[int], msgid: str | None, error: str | None,

@@ -139,6 +139,8 @@ ENDPOINTS: dict[str, Inputs] = {
     "groups.brand": Inputs(),
     "groups.save_brand": Inputs(form={"rules_text": ("请勿私加群成员",), "keywords": ("代购\n加微信",),
                                       "own_corp_names": ("南京路服饰",)}),
+    "service_groups.page": Inputs(),
+    "service_groups.create": Inputs(form={"group_id": ("1",)}),
     "metrics.store": Inputs(args={"period": ("month", "30d", "custom"), "from": ("2026-01-01",),
                                   "to": ("2026-01-31",)}),
     "metrics.brand": Inputs(args={"scope": ("all", "@store_scope", "region:华东"), "period": ("month", "custom"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from tests.groups.helpers import alerts, open_group
 from tests.spine.helpers import deliver
 from tests.web.conftest import _context
-from tests.web.helpers import HQ_PASSWORD, HQ_USERNAME, make_hq_user
+from tests.web.helpers import make_hq_user, sign_in_hq_in_browser
 from tests.web.test_browser import _sign_in_via_sandbox
 
 
@@ -12,11 +12,7 @@ def test_hq_sets_rules_and_a_manager_handles_an_outsider(phone, browser, web, or
                                                          clock, screenshot):
     make_hq_user(db)
     page = phone
-    page.goto(web + "/hq/groups")
-    page.fill("input[name=username]", HQ_USERNAME)
-    page.fill("input[name=password]", HQ_PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_url(web + "/hq/groups")
+    sign_in_hq_in_browser(page, web, "/hq/groups")
     page.get_by_test_id("rules-text").fill("本群为会员服务群：请勿私加群成员、发广告，违者移出。")
     page.get_by_test_id("keywords").fill("代购\n加微信")
     page.get_by_test_id("own-corp-names").fill("南京路服饰")
@@ -54,3 +50,24 @@ def test_hq_sets_rules_and_a_manager_handles_an_outsider(phone, browser, web, or
     finally:
         context.close()
     assert sorted(a.status for a in alerts(db, chat_id)) == ["handled", "open"]
+
+
+def test_a_guide_makes_a_service_group_code_on_a_phone(wecom_phone, web, org, sandbox, driver, work, db, clock,
+                                                       screenshot):
+    from bot.services.group_guard import save_policy
+
+    with db.transaction() as session:
+        save_policy(session=session, store_id=org["SH001"], by="张丽", one_customer_group=True)
+    lin = sandbox.new_customer("林女士")
+    deliver(driver, sandbox.customer_adds_member(lin, "wangfang"))
+    open_group(sandbox, driver, work, name="林女士专属服务群")
+    page = wecom_phone
+    page.goto(f"{web}/guide/customers/{lin}")
+    page.locator('a.member[data-userid="wangfang"]').click()
+    page.wait_for_url(f"{web}/guide/customers/{lin}")
+    page.get_by_test_id("service-group-link").click()
+    page.get_by_test_id("service-group-choice").select_option(label="林女士专属服务群")
+    page.get_by_test_id("service-group-submit").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("service-groups").locator("li[data-status=waiting]").count() == 1
+    screenshot(page, "73-groups-service-group")
