@@ -1,6 +1,8 @@
 """change_external_chat: customer groups created, changed, joined, left and dismissed."""
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import event as sa_event
 
 from bot.flows import groups
@@ -9,6 +11,7 @@ from bot.wecom.callback import WeComEvent
 from handlers.events.registry import on
 from tasks.runtime import job_runtime
 
+log = logging.getLogger(__name__)
 EVENT = "change_external_chat"
 SEND_JOB = "tasks.group_guard.send_group_guard"
 
@@ -30,7 +33,10 @@ def joined(event: WeComEvent, *, session, client) -> None:
 def send_after_commit(session, group_id: int) -> None:
     """Enqueue the group guard's sends once the join is committed (the job must see its rows)."""
     def enqueue(_session) -> None:
-        job_runtime().queues.enqueue(DEFAULT, SEND_JOB, group_id)
+        try:
+            job_runtime().queues.enqueue(DEFAULT, SEND_JOB, group_id)
+        except Exception:   # Redis away: the event is processed all the same; the group-guard sweep sends later
+            log.warning("group guard: could not enqueue the sends of group %s", group_id, exc_info=True)
     sa_event.listen(session, "after_commit", enqueue, once=True)
 
 

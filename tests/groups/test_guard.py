@@ -1,7 +1,10 @@
 """Group guard end to end: WeCom's group events through the callback and a real worker, against the sandbox."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from bot.sandbox import events
+from tasks.schedule import fire, slot_of
 from tests.groups.helpers import RULES, alerts, brand_policy, cards_to, group_sends, notices, open_group
 from tests.spine.helpers import deliver
 
@@ -80,3 +83,35 @@ def test_a_keyword_name_alerts_once(org, sandbox, driver, work, db, clock):
     found = alerts(db, chat_id)
     assert [(a.member_id, a.reason, a.detail) for a in found] == [(seller, "keyword", "昵称含关键词「代购」")]
     assert len(cards_to(sandbox, "wangfang")) == 1
+
+
+def sweep(work, clock) -> int:
+    """The scheduler fires the group-guard sweep and the worker runs what it enqueues."""
+    fire("group-guard-sweep", slot_of(datetime.fromtimestamp(clock(), timezone.utc)))
+    return work()
+
+
+def test_wecom_busy_leaves_the_reminder_pending_until_the_sweep_sends_it_once(org, sandbox, driver, work, db,
+                                                                               clock):
+    brand_policy(db)
+    chat_id = open_group(sandbox, driver, work)
+    sandbox.inject_fault("externalcontact/add_msg_template", errcode=-1, times=4)   # the job and its 3 retries
+    deliver(driver, sandbox.join_group(chat_id, [sandbox.new_customer("林女士")], join_scene_api=2))
+    work()
+    assert group_sends(sandbox, chat_id) == [] and [n.status for n in notices(db)] == ["pending"]
+    clock.advance(300)
+    sweep(work, clock)
+    sweep(work, clock)
+    assert len(group_sends(sandbox, chat_id)) == 1 and [n.status for n in notices(db)] == ["sent"]
+
+
+def test_a_card_wecom_refuses_is_recorded_as_failed(org, sandbox, driver, work, db, clock):
+    brand_policy(db)
+    chat_id = open_group(sandbox, driver, work)
+    sandbox.inject_fault("message/send", errcode=40003)
+    deliver(driver, sandbox.join_group(chat_id, [sandbox.new_customer("代购小王")], join_scene_api=2))
+    work()
+    (alert,) = alerts(db, chat_id)
+    assert (alert.status, alert.notify_status, alert.notify_error) == ("open", "failed", "企业微信错误 40003")
+    sweep(work, clock)
+    assert cards_to(sandbox, "wangfang") == []       # a refused card is not sent again by the sweep

@@ -1,7 +1,7 @@
 """The 客户群 pages: HQ sets the rules, a manager handles an alert, another store's manager sees nothing."""
 from __future__ import annotations
 
-from tests.groups.helpers import alerts, group_sends, make_manager, open_group
+from tests.groups.helpers import RULES, alerts, brand_policy, group_sends, make_manager, open_group
 from tests.spine.helpers import deliver
 from tests.web.helpers import csrf_token, make_hq_user, sign_in_hq, sign_in_member
 
@@ -52,3 +52,23 @@ def test_hq_sets_the_rules_and_a_manager_handles_an_alert(app, org, sandbox, dri
     guide = app.test_client()
     sign_in_member(guide, sandbox, "wangfang")
     assert guide.get(url).status_code == 403 and guide.get("/hq/groups").status_code == 403
+
+
+def test_hq_gives_a_store_rules_of_its_own(app, org, sandbox, driver, work, db, clock):
+    brand_policy(db)
+    hq = app.test_client()
+    make_hq_user(db)
+    sign_in_hq(hq)
+    url = f"/manager/stores/{org['SH001']}/groups/"
+    token = csrf_token(hq, url)
+    hq.post(url + "settings", data={"csrf_token": token, "rules_text": "南京路店群规：勿私加好友"})
+    assert "南京路店群规" in hq.get(url).get_data(as_text=True)
+    chat_id = open_group(sandbox, driver, work)
+    deliver(driver, sandbox.join_group(chat_id, [sandbox.new_customer("林女士")], join_scene_api=2))
+    work()
+    assert group_sends(sandbox, chat_id)[0].body["text"]["content"].endswith("南京路店群规：勿私加好友")
+    hq.post(url + "settings", data={"csrf_token": token, "rules_text": ""})     # back to the brand's text
+    other = open_group(sandbox, driver, work, name="第二个群")
+    deliver(driver, sandbox.join_group(other, [sandbox.new_customer("周先生")], join_scene_api=2))
+    work()
+    assert group_sends(sandbox, other)[0].body["text"]["content"].endswith(RULES)
