@@ -77,6 +77,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     from handlers.web import metrics as web_metrics
 
     app.register_blueprint(web_metrics.bp)   # repurchase, quadrants and the deletion rate on pages (issue 16)
+    from handlers.web import groups as web_groups, service_groups as web_service_groups
+
+    app.register_blueprint(web_groups.bp)    # customer-group guard: rules reminder, outsider alerts (issue 16)
+    app.register_blueprint(web_service_groups.bp)   # 一客一群: a customer's own service group (issue 16)
 
     from bot import cli
 

@@ -7,6 +7,7 @@ from models.content import (
 )
 from models.customer import BirthdayClaim, Customer, Friendship
 from models.group import GroupChat, GroupMember
+from models.group_guard import GroupAlert, GroupJoinNotice, GroupPolicy, ServiceGroup
 from models.handover import CustomerTransfer, GroupTransfer
 from models.inbox import CallbackEvent
 from models.order import CustomerMobile, CustomerPurchase, Order, OrderItem, PurchaseDay, TierTag, TierTagMark
@@ -30,3 +31,4 @@ __all__ += ["CadenceRule", "ReplenishCycle", "CommerceEvent", "Todo", "TodoCandi
 __all__ += ["Click", "OrderAttribution", "PerformanceDay", "HoldoutAssignment"]
 __all__ += ["CustomerTransfer", "GroupTransfer"]
 __all__ += ["BirthdayClaim"]
+__all__ += ["GroupPolicy", "GroupJoinNotice", "GroupAlert", "ServiceGroup"]

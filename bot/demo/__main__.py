@@ -22,6 +22,7 @@ from bot.demo import seed
 from bot.sandbox import CallbackDriver, SandboxCorp, SandboxServer
 from bot.sandbox import persist
 from bot.sandbox.console import console_blueprint
+from bot.sandbox.console_groups import groups_blueprint
 from bot.sandbox.console_handover import handover_blueprint
 from config import INSTANCE_DIR, PROJECT_ROOT, Settings
 
@@ -80,6 +81,7 @@ def start_sandbox(settings: Settings) -> tuple[SandboxCorp, SandboxServer, Callb
     server = SandboxServer(corp, port=SANDBOX_PORT)
     server.app.register_blueprint(console_blueprint(corp, driver, after_action=lambda: persist.save(corp, WORLD)))
     server.app.register_blueprint(handover_blueprint(corp, driver, after_action=lambda: persist.save(corp, WORLD)))
+    server.app.register_blueprint(groups_blueprint(corp, driver, after_action=lambda: persist.save(corp, WORLD)))
     corp.transfer_delay = DEMO_TRANSFER_SECONDS   # WeCom waits 24 h; the demo two minutes
     server.start()
     return corp, server, driver

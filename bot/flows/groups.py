@@ -7,7 +7,9 @@ from sqlalchemy.orm import Session
 
 from bot.rules.attribution import EVENT_JOIN_SCENE_TO_API
 from bot.rules.form_input import parse_int
-from bot.services import groups
+from bot.flows import group_guard
+from bot.flows.service_groups import release_codes
+from bot.services import groups, service_groups
 from bot.wecom.errors import WeComError
 from bot.wecom.profile import storable
 
@@ -37,12 +39,17 @@ def group_changed(*, session: Session, client, chat_id: str) -> None:
 
 
 def members_joined(*, session: Session, client, chat_id: str, member_ids: list[str], at: datetime | None,
-                   join_scene: str) -> None:
-    """Record joins, each attributed: the state's guide, else the invitor, else the owner."""
+                   join_scene: str) -> int | None:
+    """Record joins, each attributed: the state's guide, else the invitor, else the owner; then the group
+    guard's reminders and alerts. The group's id when something is left to send, else None."""
     info = fetch_group(client, chat_id)
     group = groups.upsert_group(session=session, chat_id=chat_id, info=info)
-    groups.record_joins(session=session, group=group, member_ids=member_ids, info=info, at=at,
-                        event_join_scene=EVENT_JOIN_SCENE_TO_API.get(join_scene))
+    rows = groups.record_joins(session=session, group=group, member_ids=member_ids, info=info, at=at,
+                               event_join_scene=EVENT_JOIN_SCENE_TO_API.get(join_scene))
+    pairs = service_groups.pair_joins(session=session, members=rows, at=at)
+    release_codes(client=client, pairs=pairs)
+    owed = group_guard.inspect_joins(session=session, client=client, group=group, members=rows, info=info)
+    return group.id if owed else None
 
 
 def members_quit(*, session: Session, chat_id: str, member_ids: list[str], at: datetime | None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from bot.rules.cadence import parse_birthday
+from bot.services.group_guard import one_customer_group_for
 from bot.services.guide_views import STATUS_FILTERS, customer_detail, customer_page, set_birthday
 from handlers.auth_helpers import get_or_404
 from handlers.web.access import install_error_pages, require_guide_id, role_required, store_today
@@ -29,8 +30,9 @@ def _customer_detail_page(external_userid: str, status: int = 200, **extra):
     with current_app.extensions["runtime"].db.transaction() as session:
         detail = get_or_404(customer_detail(session=session, external_userid=external_userid,
                                             guide_id=require_guide_id()))
+        service_group_on = one_customer_group_for(session=session, guide_id=require_guide_id())
     return render_template("guide/customer.html", detail=detail, back_url="guide.customers", back_args={},
-                           **extra), status
+                           service_group_on=service_group_on, **extra), status
 
 
 @bp.get("/customers/<external_userid>")

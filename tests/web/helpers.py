@@ -106,6 +106,15 @@ def sign_in_hq(client, username: str = HQ_USERNAME, password: str = HQ_PASSWORD)
     return client.post("/auth/login", data={"username": username, "password": password, "csrf_token": token})
 
 
+def sign_in_hq_in_browser(page, web: str, path: str = "/hq/") -> None:
+    """Open an HQ page in the browser and sign in with the HQ password account; back on path."""
+    page.goto(web + path)
+    page.fill("input[name=username]", HQ_USERNAME)
+    page.fill("input[name=password]", HQ_PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_url(web + path)
+
+
 def store_ids(db) -> dict[str, int]:
     with db.transaction() as session:
         return {s.code: s.id for s in session.scalars(select(Store))}

@@ -12,7 +12,7 @@ import pytest
 from tests.purchases.helpers import post_orders
 from tests.purchases.test_metrics_api import _sh001_orders
 from tests.spine.helpers import deliver
-from tests.web.helpers import HQ_PASSWORD, HQ_USERNAME, ORDER_SECRET, make_hq_user, sign_in_hq, sign_in_member
+from tests.web.helpers import ORDER_SECRET, make_hq_user, sign_in_hq, sign_in_hq_in_browser, sign_in_member
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY = datetime.now(SHANGHAI).date()
@@ -189,11 +189,7 @@ def test_the_manager_reads_the_metrics_on_the_phone(phone, web, example, screens
 def test_hq_picks_a_region_on_the_phone(phone, web, db, example, screenshot):
     make_hq_user(db)
     page = phone
-    page.goto(web + "/hq/")
-    page.fill("input[name=username]", HQ_USERNAME)
-    page.fill("input[name=password]", HQ_PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_url(web + "/hq/")
+    sign_in_hq_in_browser(page, web)
     page.get_by_test_id("hq-metrics").click()
     page.wait_for_url(re.compile(r".*/hq/metrics.*"))
     page.get_by_test_id("scope-select").select_option("region:华东")

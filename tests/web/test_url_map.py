@@ -35,6 +35,8 @@ def test_web_views_declare_their_roles(app):
     assert rules["manager.channel_qr"] == "roles:manager,hq"
     assert rules["hq.org_import"] == "roles:hq"
     assert rules["metrics.store"] == "roles:manager,hq" and rules["metrics.brand"] == "roles:hq"
+    assert rules["groups.store"] == "roles:manager,hq" and rules["groups.alert"] == "roles:manager,hq"
+    assert rules["groups.brand"] == "roles:hq" and rules["groups.save_brand"] == "roles:hq"
     assert rules["auth.wecom_callback"] == "public"
     assert all(rule.startswith("roles:") for endpoint, rule in rules.items()
                if endpoint.split(".")[0] in ("guide", "manager", "hq", "metrics"))
