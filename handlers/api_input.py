@@ -97,9 +97,10 @@ def signed_batch(*, secret: str, key: str, batch_max: int) -> tuple[list | None,
 
 
 def batch_status(summary: dict[str, int], total: int) -> int:
-    """422 when every entry was rejected, 207 when some were, else 201 when one was created, else 200."""
+    """422 when every entry was rejected, 207 when some were, else 201 when one was created (a batch that
+    creates nothing, such as birthdays, never says created), else 200."""
     if summary["rejected"] == total:
         return 422
     if summary["rejected"]:
         return 207
-    return 201 if summary["created"] else 200
+    return 201 if summary.get("created") else 200

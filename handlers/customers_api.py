@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, jsonify
 
 from bot.services.birthdays import receive_records, summary_of
-from handlers.api_input import signed_batch
+from handlers.api_input import batch_status, signed_batch
 
 bp = Blueprint("customers_api", __name__, url_prefix="/api/v1")
 
@@ -25,8 +25,7 @@ def post_birthdays():
         outcomes = receive_records(session=session, raw_records=records, secret_key=settings.SECRET_KEY, now=now,
                                    today=now.astimezone(ZoneInfo(settings.TIMEZONE)).date())
     summary = summary_of(outcomes)
-    status = 422 if summary["rejected"] == len(records) else 207 if summary["rejected"] else 200
-    return jsonify(summary=summary, results=outcomes), status
+    return jsonify(summary=summary, results=outcomes), batch_status(summary, len(records))
 
 
 post_birthdays.public_by_signature = True  # the HMAC of the timestamp and body is the check

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.rules.birthdays import SOURCE_IMPORT, parse_birthday_value
-from bot.rules.order_input import _text, normalize_mobile
+from bot.rules.order_input import customer_identity
 
 
 @dataclass
@@ -29,13 +29,7 @@ def parse_birthday_record(raw: Any, stated_at: datetime, today: date) -> tuple[B
     if not isinstance(raw, dict):
         return None, ["record must be a JSON object"]
     errors: list[str] = []
-    external_userid, unionid = _text(raw, "external_userid", errors), _text(raw, "unionid", errors)
-    mobile_raw = _text(raw, "mobile", errors, max_len=32)
-    mobile = normalize_mobile(mobile_raw) if mobile_raw else None
-    if mobile_raw and mobile is None:
-        errors.append("mobile is not a phone number")
-    if not (external_userid or unionid or mobile_raw):
-        errors.append("the customer is required: external_userid, unionid or mobile")
+    external_userid, unionid, mobile = customer_identity(raw, errors)
     birthday, problem = parse_birthday_value(raw.get("birthday"), today)
     if problem or birthday is None:
         errors.append(problem or "birthday is required (YYYY-MM-DD or MM-DD)")

@@ -190,6 +190,18 @@ def parse_customer_birthday(raw: dict, paid_at: datetime | None, errors: list[st
     return value
 
 
+def customer_identity(raw: dict, errors: list[str]) -> tuple[str | None, str | None, str | None]:
+    """The customer a record names: (external_userid, unionid, normalised mobile); at least one is required."""
+    external_userid, unionid = _text(raw, "external_userid", errors), _text(raw, "unionid", errors)
+    mobile_raw = _text(raw, "mobile", errors, max_len=32)
+    mobile = normalize_mobile(mobile_raw) if mobile_raw else None
+    if mobile_raw and mobile is None:
+        errors.append("mobile is not a phone number")
+    if not (external_userid or unionid or mobile_raw):
+        errors.append("the customer is required: external_userid, unionid or mobile")
+    return external_userid, unionid, mobile
+
+
 def parse_order(raw: Any) -> tuple[OrderInput | None, list[str]]:
     """Validate one order; return (order, []) or (None, reasons)."""
     if not isinstance(raw, dict):
@@ -205,14 +217,7 @@ def parse_order(raw: Any) -> tuple[OrderInput | None, list[str]]:
         status = None
     refunded = _refund(status, amount, raw, errors)
     items = _items(raw, errors)
-    external_userid = _text(raw, "external_userid", errors)
-    unionid = _text(raw, "unionid", errors)
-    mobile_raw = _text(raw, "mobile", errors, max_len=32)
-    mobile = normalize_mobile(mobile_raw) if mobile_raw else None
-    if mobile_raw and mobile is None:
-        errors.append("mobile is not a phone number")
-    if not (external_userid or unionid or mobile_raw):
-        errors.append("the customer is required: external_userid, unionid or mobile")
+    external_userid, unionid, mobile = customer_identity(raw, errors)
     guide_userid = _text(raw, "guide_userid", errors)
     birthday = parse_customer_birthday(raw, paid_at, errors)
     if errors:
