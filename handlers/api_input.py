@@ -1,5 +1,6 @@
-"""Reading JSON API requests defensively: capped bodies (chunked ones too), JSON that cannot crash the
-parser, the webhooks' signature checked before their body is read, and errors answered as JSON."""
+"""Reading machine requests defensively: capped bodies (chunked ones too; the WeCom callback's as well), JSON
+that cannot crash the parser, the webhooks' signature checked before their body is read, and API errors answered
+as JSON."""
 from __future__ import annotations
 
 import json

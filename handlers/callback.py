@@ -9,10 +9,12 @@ import logging
 from flask import Blueprint, Response, abort, current_app, request
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot.queues import DEFAULT, URGENT
 from bot.services.inbox import store_event
 from bot.wecom.callback import CallbackRejected, event_from_xml
+from handlers.api_input import read_body
 
 log = logging.getLogger(__name__)
 bp = Blueprint("wecom_callback", __name__)
@@ -44,11 +46,9 @@ def verify_url():
 
 @bp.post("/wecom/callback")
 def receive():
-    limit = current_app.config["SETTINGS"].CALLBACK_MAX_BYTES
-    if (request.content_length or 0) > limit:
-        return Response("body too large", status=413, mimetype="text/plain")
-    body = request.stream.read(limit + 1)
-    if len(body) > limit:
+    try:
+        body = read_body(current_app.config["SETTINGS"].CALLBACK_MAX_BYTES)
+    except RequestEntityTooLarge:
         return Response("body too large", status=413, mimetype="text/plain")
     runtime = current_app.extensions["runtime"]
     try:

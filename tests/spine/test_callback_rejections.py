@@ -50,3 +50,25 @@ def test_garbage_and_undecryptable_bodies_are_400(driver, db):
     params = {"timestamp": "1700000000", "nonce": "n1", "msg_signature": driver.sign_raw(encrypt, "1700000000", "n1")}
     assert driver.post_raw(driver.envelope(encrypt), params).status_code == 400
     assert inbox_count(db) == 0
+
+
+def _chunked(body: bytes, size: int):
+    """The body as a generator: requests sends it with Transfer-Encoding: chunked, `size` bytes a chunk."""
+    return (body[i:i + size] for i in range(0, len(body), size))
+
+
+def test_a_chunked_callback_is_read_whole_and_stored(sandbox, driver, db):
+    body, params = driver.build(add_event(sandbox))
+    answer = driver.session.post(driver.url, params=params, data=_chunked(body, 50), timeout=5,
+                                 headers={"Content-Type": "text/xml"})
+    assert answer.status_code == 200
+    assert inbox_count(db) == 1
+
+
+def test_a_chunked_body_over_the_limit_is_413(sandbox, driver, db):
+    body, params = driver.build(add_event(sandbox))
+    huge = body.replace(b"</xml>", b"<Pad>" + b"x" * (1024 * 1024) + b"</Pad></xml>")
+    answer = driver.session.post(driver.url, params=params, data=_chunked(huge, 8192), timeout=5,
+                                 headers={"Content-Type": "text/xml"})
+    assert answer.status_code == 413
+    assert inbox_count(db) == 0
