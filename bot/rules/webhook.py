@@ -51,9 +51,3 @@ def check_signature(*, secret: str, body: bytes, signature: str, timestamp: str)
         return "bad_signature"
     return None
 
-
-def check_request(*, secret: str, body: bytes, signature: str | None, timestamp: str | None, now: float,
-                  max_skew: int) -> str | None:
-    """Return None when the request is authentic and fresh, else the reason it is not."""
-    return check_headers(secret=secret, signature=signature, timestamp=timestamp, now=now, max_skew=max_skew) \
-        or check_signature(secret=secret, body=body, signature=signature or "", timestamp=timestamp or "")
