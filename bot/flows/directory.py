@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.rules.form_input import parse_int
 from bot.rules.org import INACTIVE_STATUSES, store_departments
 from bot.services import org
 from bot.services.org_sync import apply_member
@@ -46,7 +47,7 @@ def member_changed(*, session: Session, client, userid: str, at: datetime, statu
     if guide is not None and new_userid and new_userid != userid \
             and org.guide_by_userid(session=session, userid=new_userid) is None:
         guide.userid = userid = new_userid
-    if guide is not None and status.isdigit() and int(status) in INACTIVE_STATUSES:
+    if guide is not None and parse_int(status) in INACTIVE_STATUSES:
         _deactivate(guide, at)
     else:
         guide = _place_from_directory(session, client, userid, at, guide)

@@ -65,3 +65,10 @@ def test_an_event_without_a_usable_time_applies_at_its_arrival(sandbox, driver, 
     with db.transaction() as session:
         received = session.scalars(select(CallbackEvent.received_at).order_by(CallbackEvent.id.desc())).first()
     assert not gone.active and gone.left_at == received and gone.directory_event_at == received
+
+
+def test_a_status_that_is_not_a_number_reads_the_member_from_the_directory(sandbox, driver, work, db, clock, org):
+    deliver(driver, events.contact_change(CORP_ID, int(clock()), "update_user", "lixiao", [("Status", "²")]))
+    work()
+    assert _statuses(db) == ["processed"] and guide(db, "lixiao").active
+    assert [c.params.get("userid") for c in sandbox.calls("user/get")] == ["lixiao"]
