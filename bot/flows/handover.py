@@ -70,9 +70,9 @@ def hand_over_customers(*, session: Session, client, store_id: int, src: Guide, 
               if customer_ids is None or c.id in customer_ids]
     outcome.skipped = sum(1 for _c, waiting in chosen if waiting)
     customers = [c for c, waiting in chosen if not waiting]
+    kind = transfer_kind(src.active)
     for batch in batches(customers):
-        kind = transfer_kind(src.active)
-        try:
+        try:   # once WeCom answers that the member has not resigned, the next batches go on-job at once
             kind, codes = _send_batch(client, kind, src, dst, [c.external_userid for c in batch])
         except WeComError as exc:
             log.warning("transfer of %s customers of %s failed: %s", len(batch), src.userid, exc)

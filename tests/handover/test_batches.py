@@ -53,14 +53,14 @@ def test_a_departed_guides_customers_go_a_hundred_a_call(client, sandbox, driver
 
 
 def test_a_disabled_member_hands_over_on_job(client, sandbox, driver, work, db, org):
-    _customers(sandbox, db, "wangfang", 2)
+    _customers(sandbox, db, "wangfang", 102)
     deliver(driver, sandbox.member_disabled("wangfang"))
     work()
     assert not guide(db, "wangfang").active
     sign_in_member(client, sandbox, "zhangli")
     hand_over(client, org["SH001"], guide(db, "wangfang").id, guide(db, "lixiao").id)
     assert [c.errcode for c in sandbox.calls("externalcontact/resigned/transfer_customer")] == [40097]
-    assert [len(c.body["external_userid"]) for c in sandbox.calls("externalcontact/transfer_customer")] == [2]
+    assert [len(c.body["external_userid"]) for c in sandbox.calls("externalcontact/transfer_customer")] == [100, 2]
     assert {(r.kind, r.status) for r in transfers(db).values()} == {("onjob", "waiting")}
 
 
