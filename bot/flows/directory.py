@@ -10,9 +10,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.rules.org import INACTIVE_STATUSES, place_member, store_departments
+from bot.rules.form_input import parse_int
+from bot.rules.org import INACTIVE_STATUSES, store_departments
 from bot.services import org
-from bot.services.org_sync import OrgChanges, store_for_department, upsert_guide
+from bot.services.org_sync import apply_member
 from bot.wecom.errors import WeComError
 from models import Guide
 
@@ -46,29 +47,23 @@ def member_changed(*, session: Session, client, userid: str, at: datetime, statu
     if guide is not None and new_userid and new_userid != userid \
             and org.guide_by_userid(session=session, userid=new_userid) is None:
         guide.userid = userid = new_userid
-    if guide is not None and status.isdigit() and int(status) in INACTIVE_STATUSES:
+    if guide is not None and parse_int(status) in INACTIVE_STATUSES:
         _deactivate(guide, at)
-        guide.directory_event_at = at
-        return
-    guide = _place_from_directory(session, client, userid, at) or guide
+    else:
+        guide = _place_from_directory(session, client, userid, at, guide)
     if guide is not None:
         guide.directory_event_at = at
 
 
-def _place_from_directory(session: Session, client, userid: str, at: datetime) -> Guide | None:
+def _place_from_directory(session: Session, client, userid: str, at: datetime, guide: Guide | None) -> Guide | None:
+    """Read the member and the departments and apply them as the org sync does; a member gone is inactive."""
     try:
         member = client.get("user/get", params={"userid": userid})
     except WeComError as exc:
         if exc.errcode != USER_NOT_FOUND:
             raise
-        guide = org.guide_by_userid(session=session, userid=userid)
         if guide is not None:
             _deactivate(guide, at)
         return guide
     stores = store_departments(client.get("department/list").get("department", []))
-    placement = place_member(member, stores)
-    changes = OrgChanges()
-    store = (store_for_department(session, placement.department_id, stores[placement.department_id], changes)
-             if placement.department_id else None)
-    return upsert_guide(session, userid, member.get("name") or userid, placement.role,
-                        store.id if store else None, placement.active, at, changes)
+    return apply_member(session=session, member=member, stores=stores, now=at)

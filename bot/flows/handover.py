@@ -8,7 +8,7 @@ settles a refusal at once.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
@@ -31,19 +31,18 @@ GROUP_API = {KIND_RESIGNED: "externalcontact/groupchat/transfer",
 
 @dataclass
 class Outcome:
-    """What a hand-over request started and what WeCom refused."""
+    """What a hand-over request started, what WeCom refused (each row keeps its errcode) and what was waiting."""
 
     started: int = 0
     failed: int = 0
     skipped: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 def _record(session: Session, customer: Customer, src: Guide, dst: Guide, store_id: int, kind: str,
-            requested_by: str, now: datetime, errcode: int | None, reason: str | None = None) -> CustomerTransfer:
+            requested_by: str, now: datetime, errcode: int | None) -> CustomerTransfer:
     row = CustomerTransfer(customer_id=customer.id, from_guide_id=src.id, to_guide_id=dst.id, store_id=store_id,
                            kind=kind, requested_by=requested_by, requested_at=now, errcode=errcode or None,
-                           status=TRANSFER_WAITING if not errcode else TRANSFER_FAILED, reason=reason,
+                           status=TRANSFER_WAITING if not errcode else TRANSFER_FAILED,
                            finished_at=now if errcode else None)
     session.add(row)
     return row
@@ -70,13 +69,12 @@ def hand_over_customers(*, session: Session, client, store_id: int, src: Guide, 
               if customer_ids is None or c.id in customer_ids]
     outcome.skipped = sum(1 for _c, waiting in chosen if waiting)
     customers = [c for c, waiting in chosen if not waiting]
+    kind = transfer_kind(src.active)
     for batch in batches(customers):
-        kind = transfer_kind(src.active)
-        try:
+        try:   # once WeCom answers that the member has not resigned, the next batches go on-job at once
             kind, codes = _send_batch(client, kind, src, dst, [c.external_userid for c in batch])
         except WeComError as exc:
             log.warning("transfer of %s customers of %s failed: %s", len(batch), src.userid, exc)
-            outcome.errors.append(str(exc.errcode))
             codes = {c.external_userid: exc.errcode or -1 for c in batch}
         for customer in batch:
             errcode = codes.get(customer.external_userid, -1)
@@ -98,7 +96,7 @@ def hand_over_groups(*, session: Session, client, store_id: int, src: Guide, dst
                                                         "new_owner": dst.userid})
             failed = {row["chat_id"]: int(row.get("errcode") or -1) for row in answer.get("failed_chat_list", [])}
         except WeComError as exc:
-            outcome.errors.append(str(exc.errcode))
+            log.warning("transfer of %s groups of %s failed: %s", len(batch), src.userid, exc)
             failed = {g.chat_id: exc.errcode or -1 for g in batch}
         for group in batch:
             errcode = failed.get(group.chat_id)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot.rules.handover import FAIL_REASON_STATUS, is_final
 from bot.rules.membership import earlier, later
@@ -102,7 +102,8 @@ def history(*, session: Session, store_id: int, guide_id: int | None = None,
     stmt = select(CustomerTransfer).where(CustomerTransfer.store_id == store_id)
     if guide_id is not None:
         stmt = stmt.where(CustomerTransfer.from_guide_id == guide_id)
-    return list(session.scalars(stmt.order_by(CustomerTransfer.requested_at.desc(), CustomerTransfer.id.desc())
+    return list(session.scalars(stmt.options(selectinload(CustomerTransfer.customer))
+                                .order_by(CustomerTransfer.requested_at.desc(), CustomerTransfer.id.desc())
                                 .limit(limit)))
 
 
@@ -122,7 +123,7 @@ def open_pairs(*, session: Session) -> list[tuple[str, int, int]]:
 
 def waiting_of_pair(*, session: Session, kind: str, from_id: int, to_id: int) -> list[CustomerTransfer]:
     """The waiting transfers of one pair, with their customers."""
-    return list(session.scalars(select(CustomerTransfer).where(
+    return list(session.scalars(select(CustomerTransfer).options(selectinload(CustomerTransfer.customer)).where(
         CustomerTransfer.kind == kind, CustomerTransfer.from_guide_id == from_id,
         CustomerTransfer.to_guide_id == to_id, CustomerTransfer.status.in_(OPEN_STATUSES))))
 

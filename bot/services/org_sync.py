@@ -29,15 +29,13 @@ def apply_directory(*, session: Session, departments: list[dict], members: list[
     """Upsert stores (leaf departments) and guides (members) from department/list and user/list."""
     changes = OrgChanges()
     stores = store_departments(departments)
-    by_department = {dept_id: store_for_department(session, dept_id, name, changes)
+    by_department = {dept_id: _store_for_department(session, dept_id, name, changes)
                      for dept_id, name in stores.items()}
     listed = set()
     for member in members:
-        placement = place_member(member, stores)
-        store = by_department.get(placement.department_id) if placement.department_id else None
+        apply_member(session=session, member=member, stores=stores, now=now, changes=changes,
+                     by_department=by_department)
         listed.add(member["userid"])
-        upsert_guide(session, member["userid"], member.get("name") or member["userid"], placement.role,
-                      store.id if store else None, placement.active, now, changes)
     changes.absent = sorted(
         userid for userid in session.scalars(select(Guide.userid).where(Guide.active.is_(True)))
         if userid not in listed
@@ -46,8 +44,24 @@ def apply_directory(*, session: Session, departments: list[dict], members: list[
     return changes
 
 
-def store_for_department(session: Session, dept_id: int, name: str, changes: OrgChanges) -> Store:
-    """The store of a WeCom store department, created (code WD<id>) or renamed as the directory says."""
+def apply_member(*, session: Session, member: dict, stores: dict[int, str], now: datetime,
+                 changes: OrgChanges | None = None, by_department: dict[int, Store] | None = None) -> Guide:
+    """Place one directory member (user/list or user/get) by the org rule and upsert them.
+
+    stores: the store departments (store_departments); by_department: their stores when already read.
+    """
+    changes = changes if changes is not None else OrgChanges()
+    placement = place_member(member, stores)
+    dept_id = placement.department_id
+    store = None
+    if dept_id:
+        store = (by_department or {}).get(dept_id) or _store_for_department(session, dept_id, stores[dept_id],
+                                                                            changes)
+    return _upsert_guide(session, member["userid"], member.get("name") or member["userid"], placement.role,
+                         store.id if store else None, placement.active, now, changes)
+
+
+def _store_for_department(session: Session, dept_id: int, name: str, changes: OrgChanges) -> Store:
     store = session.scalars(select(Store).where(Store.wecom_department_id == dept_id)).one_or_none()
     if store is None:
         code = f"WD{dept_id}"
@@ -64,9 +78,8 @@ def store_for_department(session: Session, dept_id: int, name: str, changes: Org
     return store
 
 
-def upsert_guide(session: Session, userid: str, name: str, role: str, store_id: int | None, active: bool,
+def _upsert_guide(session: Session, userid: str, name: str, role: str, store_id: int | None, active: bool,
                   now: datetime, changes: OrgChanges) -> Guide:
-    """Create or update a member's name, role, store and activity; a member leaving gets left_at = now."""
     guide = session.scalars(select(Guide).where(Guide.userid == userid)).one_or_none()
     if guide is None:
         guide = Guide(userid=userid, name=name, role=role, store_id=store_id, active=active,
@@ -97,7 +110,7 @@ def import_rows(*, session: Session, rows: list[OrgRow], now: datetime) -> OrgCh
             if store is None:
                 changes.errors.append(RowError(row.line, row.userid, f"新门店 {row.store_code} 需要填写门店名称 store_name"))
                 continue
-        upsert_guide(session, row.userid, row.name, row.role, store.id if store and row.role != "hq" else None,
+        _upsert_guide(session, row.userid, row.name, row.role, store.id if store and row.role != "hq" else None,
                       True, now, changes)
     session.flush()
     return changes

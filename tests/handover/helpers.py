@@ -1,9 +1,10 @@
 """Helpers for the hand-over tests: the scheduled poll, the manager's form, the rows written."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from models import Customer, CustomerTransfer, Guide
 from tasks.schedule import fire, slot_of
@@ -43,3 +44,23 @@ def deliver_all(driver, work, xmls: list[str]) -> None:
     for xml in xmls:
         deliver(driver, xml)
     work()
+
+
+@contextmanager
+def statements(db):
+    """The SQL statements the app's engine runs inside the block (to see a query repeated per row)."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def read_one_by_one(seen: list[str], table: str) -> list[str]:
+    """The statements that read one row of the table by its id (a lazy load repeated per row shows here)."""
+    return [s for s in seen if s.startswith("SELECT") and f"FROM {table} \nWHERE {table}.id = " in s]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from models import Customer, Friendship
-from tests.handover.helpers import guide, hand_over, poll, transfers
+from tests.handover.helpers import guide, hand_over, poll, read_one_by_one, statements, transfers
 from tests.spine.helpers import deliver
 from tests.web.helpers import sign_in_member
 
@@ -39,23 +39,28 @@ def test_a_departed_guides_customers_go_a_hundred_a_call(client, sandbox, driver
     assert sorted(e for c in calls for e in c.body["external_userid"]) == sorted(eids)
     rows = transfers(db)
     assert len(rows) == 150 and {r.status for r in rows.values()} == {"waiting"}
+    with statements(db) as seen:
+        index = client.get(f"/manager/stores/{org['SH001']}/handover/")
+    assert index.get_data(as_text=True).count("等待接替") == 50 and not read_one_by_one(seen, "customer")
     sandbox.transfer_result_page = 40           # the poll follows transfer_result's cursor
     clock.advance(sandbox.transfer_delay)
-    poll(work, clock)
+    with statements(db) as seen:
+        poll(work, clock)
+    assert not read_one_by_one(seen, "customer")
     assert {r.status for r in transfers(db).values()} == {"done"}
     pages = [c.body.get("cursor") for c in sandbox.calls("externalcontact/resigned/transfer_result") if c.errcode == 0]
     assert pages == ["", "40", "80", "120"]
 
 
 def test_a_disabled_member_hands_over_on_job(client, sandbox, driver, work, db, org):
-    _customers(sandbox, db, "wangfang", 2)
+    _customers(sandbox, db, "wangfang", 102)
     deliver(driver, sandbox.member_disabled("wangfang"))
     work()
     assert not guide(db, "wangfang").active
     sign_in_member(client, sandbox, "zhangli")
     hand_over(client, org["SH001"], guide(db, "wangfang").id, guide(db, "lixiao").id)
     assert [c.errcode for c in sandbox.calls("externalcontact/resigned/transfer_customer")] == [40097]
-    assert [len(c.body["external_userid"]) for c in sandbox.calls("externalcontact/transfer_customer")] == [2]
+    assert [len(c.body["external_userid"]) for c in sandbox.calls("externalcontact/transfer_customer")] == [100, 2]
     assert {(r.kind, r.status) for r in transfers(db).values()} == {("onjob", "waiting")}
 
 

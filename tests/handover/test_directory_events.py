@@ -52,3 +52,23 @@ def test_events_apply_by_their_time_not_their_arrival(sandbox, driver, work, db,
     with db.transaction() as session:
         row = session.scalars(select(Guide).where(Guide.userid == "wangfang2")).one()
         assert not row.active and row.name == "王芳"
+
+
+def test_an_event_without_a_usable_time_applies_at_its_arrival(sandbox, driver, work, db, clock, org):
+    deliver(driver, sandbox.member_moves("lixiao", [3]))
+    work()
+    sandbox.member_leaves("lixiao")
+    deliver(driver, events.contact_change(CORP_ID, "²", "delete_user", "lixiao"))   # CreateTime unreadable
+    work()
+    assert _statuses(db) == ["processed", "processed"]
+    gone = guide(db, "lixiao")
+    with db.transaction() as session:
+        received = session.scalars(select(CallbackEvent.received_at).order_by(CallbackEvent.id.desc())).first()
+    assert not gone.active and gone.left_at == received and gone.directory_event_at == received
+
+
+def test_a_status_that_is_not_a_number_reads_the_member_from_the_directory(sandbox, driver, work, db, clock, org):
+    deliver(driver, events.contact_change(CORP_ID, int(clock()), "update_user", "lixiao", [("Status", "²")]))
+    work()
+    assert _statuses(db) == ["processed"] and guide(db, "lixiao").active
+    assert [c.params.get("userid") for c in sandbox.calls("user/get")] == ["lixiao"]

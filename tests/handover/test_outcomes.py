@@ -81,6 +81,34 @@ def test_a_departed_owners_groups_go_to_the_new_owner(client, sandbox, driver, w
     assert "没有客户群" in client.get(path).get_data(as_text=True)
 
 
+def test_a_group_transfer_wecom_refuses_is_recorded_and_the_group_stays_to_hand_over(client, sandbox, driver, work,
+                                                                                       db, clock, org):
+    world = World(client, sandbox, driver, work, db, clock)
+    world.at(DAY1, 10)
+    lin = world.customer_adds("林女士", "wangfang", 2)
+    chat_id, created = sandbox.create_group("wangfang", "南京路VIP群", [lin])
+    deliver_all(driver, work, [created, sandbox.member_leaves("wangfang")])
+    wangfang, lixiao, sh = guide(db, "wangfang"), guide(db, "lixiao"), org["SH001"]
+    sign_in_member(client, sandbox, "zhangli")
+    path = f"/manager/stores/{sh}/handover/{wangfang.id}"
+    sandbox.inject_fault("externalcontact/groupchat/transfer", errcode=-1)
+    client.post(path + "/groups", data={"csrf_token": csrf_token(client, path), "to_guide_id": lixiao.id})
+    assert sandbox.chat(chat_id).owner == "wangfang"
+    with db.transaction() as session:
+        assert session.scalars(select(GroupChat.owner_userid)).one() == "wangfang"
+        assert [(t.status, t.errcode) for t in session.scalars(select(GroupTransfer))] == [("failed", -1)]
+    page = client.get(path).get_data(as_text=True)
+    assert "已发起 0 个客户群的交接，1 个客户群未能发起" in page                     # the flash
+    assert "南京路VIP群：王芳 → 李晓，未能发起" in page and "（企业微信繁忙，请稍后重试）" in page   # the group's record
+    assert 'data-testid="groups-submit"' in page                                       # still to hand over
+    client.post(path + "/groups", data={"csrf_token": csrf_token(client, path), "to_guide_id": lixiao.id})
+    assert sandbox.chat(chat_id).owner == "lixiao"
+    with db.transaction() as session:
+        assert [t.status for t in session.scalars(select(GroupTransfer).order_by(GroupTransfer.id))] == \
+            ["failed", "done"]
+    assert "没有客户群" in client.get(path).get_data(as_text=True)
+
+
 def test_a_manager_of_another_store_or_a_guide_cannot_hand_over(app, client, sandbox, driver, work, db, clock,
                                                                  org):
     world = World(client, sandbox, driver, work, db, clock)
