@@ -57,8 +57,8 @@ def receive():
     except CallbackRejected as exc:
         return Response(str(exc), status=exc.status, mimetype="text/plain")
     try:
-        with runtime.db.autocommit() as connection:
-            event_id = store_event(session=connection, plaintext=plaintext, event=event)
+        event_id = runtime.db.autocommit(lambda connection: store_event(session=connection, plaintext=plaintext,
+                                                                        event=event))
     except SQLAlchemyError:
         log.exception("inbox unavailable; WeCom will retry")
         return Response("try again", status=503, mimetype="text/plain")

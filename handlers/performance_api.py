@@ -36,10 +36,14 @@ def get_leaderboard():
     code = request.args.get("store")
     if code and not is_storable_text(code):
         abort(404)
-    with current_app.extensions["runtime"].db.autocommit() as connection:   # read only: no BEGIN / COMMIT
+    default_tz = current_app.config["SETTINGS"].TIMEZONE
+
+    def read(connection):
         store = get_or_404(store_by_code(session=connection, code=code)) if code else None
-        tz = (store.timezone if store else None) or current_app.config["SETTINGS"].TIMEZONE
-        day = day or datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date()
-        board = guide_board(session=connection, store=store, period=period, day=day, metric=metric) if store \
-            else store_board(session=connection, period=period, day=day, metric=metric)
+        tz = (store.timezone if store else None) or default_tz
+        on = day or datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date()
+        return guide_board(session=connection, store=store, period=period, day=on, metric=metric) if store \
+            else store_board(session=connection, period=period, day=on, metric=metric)
+
+    board = current_app.extensions["runtime"].db.autocommit(read)   # read only: no BEGIN / COMMIT
     return jsonify(board.as_json())

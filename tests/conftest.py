@@ -214,9 +214,14 @@ def driver(live_app, clock):
 @pytest.fixture
 def org(runtime):
     """Two stores and their guides in the app's database (matching the sandbox members)."""
+    return seed_org(runtime.db)
+
+
+def seed_org(db) -> dict[str, int]:
+    """Two stores and their guides (the sandbox members, zhangli the manager); their ids by store code."""
     from models import Guide, Store
 
-    with runtime.db.transaction() as session:
+    with db.transaction() as session:
         sh = Store(code="SH001", name="上海南京路店", region="华东", wecom_department_id=2)
         hz = Store(code="HZ001", name="杭州湖滨店", region="华东", wecom_department_id=3)
         session.add_all([sh, hz])

@@ -24,11 +24,10 @@ from bot.sandbox import persist
 from bot.sandbox.console import console_blueprint
 from bot.sandbox.console_groups import groups_blueprint
 from bot.sandbox.console_handover import handover_blueprint
-from config import INSTANCE_DIR, PROJECT_ROOT, Settings
+from config import DEMO_ENV_FILE as DEMO_ENV, INSTANCE_DIR, PROJECT_ROOT, Settings
 
 WEB_PORT = int(os.environ.get("DEMO_WEB_PORT", "8000"))
 SANDBOX_PORT = int(os.environ.get("DEMO_SANDBOX_PORT", "8001"))
-DEMO_ENV = INSTANCE_DIR / "demo.env"
 WORLD = INSTANCE_DIR / "sandbox-world.pickle"
 AGENT_ID = 1000002
 DEMO_TRANSFER_SECONDS = 120

@@ -626,8 +626,7 @@ def tidy(db) -> None:
     """After a run committed: vacuum and analyze the tables it churned (PostgreSQL), so the day's pages and the
     next run find them compact and with current statistics whether or not the server's autovacuum got to them
     (it may be off, or behind). A run's own planning reads these statistics (how big the kept candidates are)."""
-    with db.autocommit() as connection:
-        vacuum_analyze(connection, CHURNED)
+    db.autocommit(lambda connection: vacuum_analyze(connection, CHURNED))
 
 
 def stores_by_timezone(*, session: Session, codes: list[str] | None = None) -> dict[str, list[int]]:

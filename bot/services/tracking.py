@@ -164,8 +164,8 @@ def record_click(*, db, connection: redis.Redis, zones: GuideZones, token: str, 
               "counted": counted, "link_expired": expired, "clicked_at": now, "clicked_on": day,
               "user_agent": seen.user_agent[:400] or None,
               "openid": (seen.openid or "")[:64] or None, "unionid": (seen.unionid or "")[:64] or None}
-    with db.autocommit() as connection_db:
-        click_id = connection_db.execute(insert(Click).returning(Click.id), values).scalar_one()
+    click_id = db.autocommit(lambda connection_db: connection_db.execute(insert(Click).returning(Click.id),
+                                                                         values).scalar_one())
     return click_id, counted, notify and ref.todo_id is not None
 
 

@@ -25,10 +25,15 @@ def _db():
     return current_app.extensions["runtime"].db
 
 
+def _today(tz: str | None) -> date:
+    """Today in the store's time zone (the business's without one): the default day, where the trend stops."""
+    zone = ZoneInfo(tz or current_app.config["SETTINGS"].TIMEZONE)
+    return datetime.now(timezone.utc).astimezone(zone).date()
+
+
 def _day(tz: str | None) -> date:
     """?date= (400 when it is not a day of 2000-2099, whose periods and neighbours all exist), else today."""
-    tz = tz or current_app.config["SETTINGS"].TIMEZONE
-    return date_arg("date", datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date())
+    return date_arg("date", _today(tz))
 
 
 def _store_id() -> int:
@@ -48,12 +53,6 @@ def _params(tz: str | None) -> tuple[str, date, str]:
     return normalize_period(request.args.get("period")), _day(tz), normalize_metric(request.args.get("metric"))
 
 
-def _today(store: Store) -> date:
-    """The store's own today: the trend stops there."""
-    zone = ZoneInfo(store.timezone or current_app.config["SETTINGS"].TIMEZONE)
-    return datetime.now(timezone.utc).astimezone(zone).date()
-
-
 @bp.get("/manager/leaderboard")
 @role_required("manager", "hq")
 def guides():
@@ -66,7 +65,7 @@ def guides():
         board = guide_board(session=session, store=store, period=period, day=day, metric=metric)
         start, end = trend_range(period, day)
         series = trends(session=session, store_id=store.id, guide_ids=[r["guide_id"] for r in board.rows],
-                        start=start, end=end, metric=metric, today=_today(store))
+                        start=start, end=end, metric=metric, today=_today(store.timezone))
         charts = {gid: trend_svg(points, METRICS[metric].label) for gid, points in series.items()}
         return render_template("leaderboard/guides.html", board=board, store=store, charts=charts,
                                metrics=METRICS, periods=PERIODS, display=display, day=day,

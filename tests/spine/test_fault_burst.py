@@ -116,17 +116,12 @@ def fault_settings(private_postgres, private_redis, sandbox_server, tmp_path):
 
 @pytest.fixture
 def fault_app(fault_settings, private_postgres):
-    from tests.conftest import MEMBERS, _empty_database
-    from models import Guide, Store
+    from tests.conftest import _empty_database, seed_org
 
     app = create_app(fault_settings)
     runtime = app.extensions["runtime"]
     _empty_database(runtime.db.engine)
-    with runtime.db.transaction() as session:
-        store = Store(code="SH001", name="上海南京路店", region="华东", wecom_department_id=2)
-        session.add(store)
-        session.flush()
-        session.add_all([Guide(userid=u, name=n, role="guide", store_id=store.id) for u, n, _ in MEMBERS])
+    seed_org(runtime.db)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -49,8 +49,8 @@ def first_buyers(db, count: int, day: date = D) -> list[int]:
         session.execute(insert(PurchaseDay), [{"customer_id": c, "day": day, "order_count": 1, "amount": 19900,
                                                "first_paid_at": paid} for c in ids])
     if db.engine.dialect.name == "postgresql":
-        with db.autocommit() as connection:      # what autovacuum does after a bulk load: planner statistics
-            connection.exec_driver_sql("ANALYZE")
+        # what autovacuum does after a bulk load: planner statistics
+        db.autocommit(lambda connection: connection.exec_driver_sql("ANALYZE"))
     return ids
 
 
