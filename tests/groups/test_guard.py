@@ -115,3 +115,18 @@ def test_a_card_wecom_refuses_is_recorded_as_failed(org, sandbox, driver, work, 
     assert (alert.status, alert.notify_status, alert.notify_error) == ("open", "failed", "企业微信错误 40003")
     sweep(work, clock)
     assert cards_to(sandbox, "wangfang") == []       # a refused card is not sent again by the sweep
+
+
+def test_a_crowd_joining_at_once_still_gets_the_whole_rules_in_one_reminder(org, sandbox, driver, work, db, clock):
+    rules = "群" * 1000                       # the longest rules text HQ may save: 3000 bytes in UTF-8
+    brand_policy(db, rules=rules)
+    chat_id = open_group(sandbox, driver, work)
+    crowd = [sandbox.new_customer(f"来自南京路步行街旗舰店的老顾客会员第{i:02d}位") for i in range(20)]
+    clock.advance(5)
+    deliver(driver, sandbox.join_group(chat_id, crowd, join_scene_api=2))
+    work()
+    (send,) = group_sends(sandbox, chat_id)
+    content = send.body["text"]["content"]
+    assert len(content.encode("utf-8")) <= 4000 and content.endswith(rules)
+    assert "来自南京路步行街旗舰店的老顾客会员第00位" in content and "等 20 位" in content
+    assert [n.status for n in notices(db)] == ["sent"] * 20
