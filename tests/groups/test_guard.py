@@ -1,9 +1,11 @@
 """Group guard end to end: WeCom's group events through the callback and a real worker, against the sandbox."""
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timezone
 
 from bot.sandbox import events
+from bot.services.group_guard import claim_reminders
 from tasks.schedule import fire, slot_of
 from tests.groups.helpers import RULES, alerts, brand_policy, cards_to, group_sends, notices, open_group
 from tests.spine.helpers import deliver
@@ -130,3 +132,26 @@ def test_a_crowd_joining_at_once_still_gets_the_whole_rules_in_one_reminder(org,
     assert len(content.encode("utf-8")) <= 4000 and content.endswith(rules)
     assert "来自南京路步行街旗舰店的老顾客会员第00位" in content and "等 20 位" in content
     assert [n.status for n in notices(db)] == ["sent"] * 20
+
+
+def test_two_jobs_claiming_the_same_reminders_at_once_take_them_once(org, sandbox, driver, work, db, clock):
+    brand_policy(db)
+    chat_id = open_group(sandbox, driver, work)
+    sandbox.inject_fault("externalcontact/add_msg_template", errcode=-1, times=4)   # leave them pending
+    deliver(driver, sandbox.join_group(chat_id, [sandbox.new_customer("林女士"), sandbox.new_customer("周先生")],
+                                       join_scene_api=2))
+    work()
+    group_id = notices(db)[0].group_id
+    second: list = []
+
+    def claim_meanwhile() -> None:
+        with db.transaction() as session:
+            second.extend(n.id for n in claim_reminders(session=session, group_id=group_id))
+
+    with db.transaction() as session:
+        first = [n.id for n in claim_reminders(session=session, group_id=group_id)]
+        other = threading.Thread(target=claim_meanwhile)
+        other.start()
+        other.join(0.5)                          # it waits for this transaction's claim to commit
+    other.join(10)
+    assert len(first) == 2 and second == [] and [n.status for n in notices(db)] == ["sending", "sending"]
