@@ -71,17 +71,22 @@ def store_groups(*, session: Session, store_id: int, since: datetime) -> list[Gr
 
 
 def join_log(*, session: Session, store_id: int, since: datetime, limit: int = LOG_LIMIT) -> list[LogLine]:
-    """Joins and leaves in the store's groups since `since`, newest first."""
-    notice = (select(GroupJoinNotice.status).where(GroupJoinNotice.group_member_id == GroupMember.id,
-                                                   GroupJoinNotice.joined_at == GroupMember.joined_at)
+    """Joins and leaves in the store's groups since `since`, newest first.
+
+    A member row gives at most two lines, its latest one no newer than its join or leave within the window,
+    so the `limit` rows latest by that time hold the `limit` newest lines: the database returns only those."""
+    m = GroupMember
+    notice = (select(GroupJoinNotice.status).where(GroupJoinNotice.group_member_id == m.id,
+                                                   GroupJoinNotice.joined_at == m.joined_at)
               .limit(1).scalar_subquery())
+    left_last = and_(m.quit_at >= since, or_(m.joined_at.is_(None), m.quit_at > m.joined_at))
     rows = session.execute(
-        select(GroupMember, GroupChat.name, Customer.name, Guide.name, notice)
-        .join(GroupChat, GroupChat.id == GroupMember.group_id)
-        .outerjoin(Customer, Customer.id == GroupMember.customer_id)
-        .outerjoin(Guide, and_(GroupMember.member_type == 1, Guide.userid == GroupMember.member_id))
-        .where(GroupMember.group_id.in_(_store_groups(store_id)),
-               or_(GroupMember.joined_at >= since, GroupMember.quit_at >= since))).all()
+        select(m, GroupChat.name, Customer.name, Guide.name, notice)
+        .join(GroupChat, GroupChat.id == m.group_id)
+        .outerjoin(Customer, Customer.id == m.customer_id)
+        .outerjoin(Guide, and_(m.member_type == 1, Guide.userid == m.member_id))
+        .where(m.group_id.in_(_store_groups(store_id)), or_(m.joined_at >= since, m.quit_at >= since))
+        .order_by(case((left_last, m.quit_at), else_=m.joined_at).desc(), m.id.desc()).limit(limit)).all()
     lines = []
     for member, group_name, customer_name, guide_name, reminder in rows:
         name = customer_name or guide_name or member.member_id
