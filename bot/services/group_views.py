@@ -56,15 +56,16 @@ def store_groups(*, session: Session, store_id: int, since: datetime) -> list[Gr
                      func.sum(case((and_(_in_group(), m.member_type == 2), 1), else_=0)).label("customers"),
                      func.sum(case((m.joined_at >= since, 1), else_=0)).label("joined"),
                      func.sum(case((m.quit_at >= since, 1), else_=0)).label("left"))
-              .group_by(m.group_id).subquery())
-    alerts = (select(GroupAlert.group_id, func.count().label("n")).where(GroupAlert.status == ALERT_OPEN)
+              .where(m.group_id.in_(_store_groups(store_id))).group_by(m.group_id).subquery())
+    alerts = (select(GroupAlert.group_id, func.count().label("n"))
+              .where(GroupAlert.status == ALERT_OPEN, GroupAlert.group_id.in_(_store_groups(store_id)))
               .group_by(GroupAlert.group_id).subquery())
     rows = session.execute(
         select(GroupChat, Guide.name, counts.c.members, counts.c.customers, counts.c.joined, counts.c.left,
                alerts.c.n)
         .join(Guide, Guide.userid == GroupChat.owner_userid)
         .outerjoin(counts, counts.c.group_id == GroupChat.id).outerjoin(alerts, alerts.c.group_id == GroupChat.id)
-        .where(GroupChat.id.in_(_store_groups(store_id)))
+        .where(Guide.store_id == store_id, GroupChat.dismissed_at.is_(None))
         .order_by(counts.c.members.desc().nulls_last(), GroupChat.id)).all()
     return [GroupRow(g, owner or "", int(a or 0), int(b or 0), int(c or 0), int(d or 0), int(e or 0))
             for g, owner, a, b, c, d, e in rows]
