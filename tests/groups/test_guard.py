@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from bot.sandbox import events
 from bot.services.group_guard import claim_reminders
+from tasks.group_guard import sweep_group_guard
 from tasks.schedule import fire, slot_of
 from tests.groups.helpers import RULES, alerts, brand_policy, cards_to, group_sends, notices, open_group
 from tests.spine.helpers import deliver
@@ -155,3 +156,16 @@ def test_two_jobs_claiming_the_same_reminders_at_once_take_them_once(org, sandbo
         other.join(0.5)                          # it waits for this transaction's claim to commit
     other.join(10)
     assert len(first) == 2 and second == [] and [n.status for n in notices(db)] == ["sending", "sending"]
+
+
+def test_the_sweep_keeps_one_job_per_group_while_its_last_one_waits(org, sandbox, driver, work, db, clock):
+    brand_policy(db)
+    chat_id = open_group(sandbox, driver, work)
+    sandbox.inject_fault("externalcontact/add_msg_template", errcode=-1, times=4)   # the job and its 3 retries
+    deliver(driver, sandbox.join_group(chat_id, [sandbox.new_customer("林女士")], join_scene_api=2))
+    work()
+    assert [n.status for n in notices(db)] == ["pending"]
+    assert [sweep_group_guard(), sweep_group_guard()] == [1, 0]     # the first one's job is still queued
+    work()
+    assert len(group_sends(sandbox, chat_id)) == 1 and [n.status for n in notices(db)] == ["sent"]
+    assert sweep_group_guard() == 0
