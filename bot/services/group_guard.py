@@ -48,9 +48,9 @@ def effective_policy(*, session: Session, store_id: int | None) -> Policy:
 
 
 def one_customer_group_for(*, session: Session, guide_id: int) -> bool:
-    """Whether 一客一群 is on in the guide's store."""
-    store_id = session.scalars(select(Guide.store_id).where(Guide.id == guide_id)).one_or_none()
-    return bool(store_id) and effective_policy(session=session, store_id=store_id).one_customer_group
+    """Whether 一客一群 is on in the guide's store (the store's switch alone: the brand's row has none)."""
+    return bool(session.scalar(select(GroupPolicy.one_customer_group)
+                               .join(Guide, Guide.store_id == GroupPolicy.store_id).where(Guide.id == guide_id)))
 
 
 def save_policy(*, session: Session, store_id: int | None, by: str, **values) -> GroupPolicy:
