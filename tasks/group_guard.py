@@ -16,10 +16,14 @@ def send_group_guard(group_id: int) -> int:
 
 
 def sweep_group_guard() -> int:
-    """Enqueue a send for every group with a reminder or card still pending (a job lost with its worker)."""
+    """Enqueue a send for every group with a reminder or card still pending (its job lost, or Redis away when
+    the join was recorded); the number enqueued.
+
+    One sweep job per group at a time: while WeCom stays busy, the last sweep's job for a group is still
+    queued or waiting for its retry, and the sweep does not stack another on it every five minutes."""
     runtime = job_runtime()
     with runtime.db.transaction() as session:
         group_ids = groups_with_pending(session=session)
-    for group_id in group_ids:
-        runtime.queues.enqueue(DEFAULT, "tasks.group_guard.send_group_guard", group_id)
-    return len(group_ids)
+    return sum(runtime.queues.enqueue(DEFAULT, "tasks.group_guard.send_group_guard", group_id,
+                                      job_id=f"group-guard-{group_id}", skip_if_live=True) is not None
+               for group_id in group_ids)

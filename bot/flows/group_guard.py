@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.flows.contacts import fetch_contact
+from bot.flows.group_send import MAX_TEXT_BYTES, clip_utf8
 from bot.rules.group_guard import ALERT_REASON_LABELS, findings, is_wecom_user, reminder_text
 from bot.services import group_guard as guard
 from bot.wecom.errors import WeComError
@@ -69,7 +70,8 @@ def _send_reminders(db, client, group_id: int) -> int:
             return 0
         group = session.get(GroupChat, group_id)
         policy = guard.effective_policy(session=session, store_id=guard.group_store_id(session=session, group=group))
-        text = reminder_text(names=guard.reminder_names(session=session, notices=notices), rules=policy.rules)
+        text = clip_utf8(reminder_text(names=guard.reminder_names(session=session, notices=notices),
+                                       rules=policy.rules, max_bytes=MAX_TEXT_BYTES))
         chat_id, owner, ids = group.chat_id, group.owner_userid, [n.id for n in notices]
     if not owner or not policy.rules:
         return _settle_reminders(db, ids, None, "群主未知或未设置群规" if not owner else "群规已清空")

@@ -71,7 +71,19 @@ def rules_text(*, store_text: str | None, brand_text: str | None) -> str:
     return (store_text if store_text and store_text.strip() else brand_text or "").strip()
 
 
-def reminder_text(*, names: list[str], rules: str) -> str:
-    """The reminder posted to the group for the members who just joined."""
-    who = "、".join(n for n in names if n) or "新朋友"
-    return f"欢迎 {who} 入群！请阅读群规：\n{rules}"
+def reminder_text(*, names: list[str], rules: str, max_bytes: int | None = None) -> str:
+    """The reminder posted to the group for the members who just joined: as many of them greeted by name as
+    keep the text within max_bytes of UTF-8 (the others counted), so a crowd joining at once never cuts the rules."""
+    named = [n for n in names if n]
+    for shown in range(len(named), 0, -1):
+        text = _greeting(named[:shown], len(named)) + rules
+        if max_bytes is None or len(text.encode("utf-8")) <= max_bytes:
+            return text
+    return _greeting([], len(named)) + rules
+
+
+def _greeting(shown: list[str], total: int) -> str:
+    who = "、".join(shown) or (f"{total} 位新朋友" if total > 1 else "新朋友")
+    if shown and total > len(shown):
+        who += f" 等 {total} 位新朋友"
+    return f"欢迎 {who} 入群！请阅读群规：\n"

@@ -48,9 +48,9 @@ def effective_policy(*, session: Session, store_id: int | None) -> Policy:
 
 
 def one_customer_group_for(*, session: Session, guide_id: int) -> bool:
-    """Whether 一客一群 is on in the guide's store."""
-    store_id = session.scalars(select(Guide.store_id).where(Guide.id == guide_id)).one_or_none()
-    return bool(store_id) and effective_policy(session=session, store_id=store_id).one_customer_group
+    """Whether 一客一群 is on in the guide's store (the store's switch alone: the brand's row has none)."""
+    return bool(session.scalar(select(GroupPolicy.one_customer_group)
+                               .join(Guide, Guide.store_id == GroupPolicy.store_id).where(Guide.id == guide_id)))
 
 
 def save_policy(*, session: Session, store_id: int | None, by: str, **values) -> GroupPolicy:
@@ -110,11 +110,13 @@ def groups_with_pending(*, session: Session) -> list[int]:
 
 
 def _claim(session: Session, model, status, group_id: int) -> list:
-    """Take the group's rows whose status column is pending (pending -> sending); another job gets none of them."""
-    ids = list(session.scalars(select(model.id).where(model.group_id == group_id, status == SEND_PENDING)))
-    taken = [i for i in ids if session.execute(update(model).where(model.id == i, status == SEND_PENDING)
-                                               .values({status: SEND_SENDING})).rowcount]
-    return list(session.scalars(select(model).where(model.id.in_(taken)))) if taken else []
+    """Take the group's rows whose status column is pending (pending -> sending); another job gets none of them.
+
+    One conditional UPDATE: a concurrent claim waits for the row locks, then finds the rows no longer pending."""
+    taken = list(session.scalars(update(model).where(model.group_id == group_id, status == SEND_PENDING)
+                                 .values({status: SEND_SENDING}).returning(model.id)
+                                 .execution_options(synchronize_session=False)))
+    return list(session.scalars(select(model).where(model.id.in_(taken)).order_by(model.id))) if taken else []
 
 
 def claim_reminders(*, session: Session, group_id: int) -> list[GroupJoinNotice]:

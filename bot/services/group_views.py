@@ -56,32 +56,38 @@ def store_groups(*, session: Session, store_id: int, since: datetime) -> list[Gr
                      func.sum(case((and_(_in_group(), m.member_type == 2), 1), else_=0)).label("customers"),
                      func.sum(case((m.joined_at >= since, 1), else_=0)).label("joined"),
                      func.sum(case((m.quit_at >= since, 1), else_=0)).label("left"))
-              .group_by(m.group_id).subquery())
-    alerts = (select(GroupAlert.group_id, func.count().label("n")).where(GroupAlert.status == ALERT_OPEN)
+              .where(m.group_id.in_(_store_groups(store_id))).group_by(m.group_id).subquery())
+    alerts = (select(GroupAlert.group_id, func.count().label("n"))
+              .where(GroupAlert.status == ALERT_OPEN, GroupAlert.group_id.in_(_store_groups(store_id)))
               .group_by(GroupAlert.group_id).subquery())
     rows = session.execute(
         select(GroupChat, Guide.name, counts.c.members, counts.c.customers, counts.c.joined, counts.c.left,
                alerts.c.n)
         .join(Guide, Guide.userid == GroupChat.owner_userid)
         .outerjoin(counts, counts.c.group_id == GroupChat.id).outerjoin(alerts, alerts.c.group_id == GroupChat.id)
-        .where(GroupChat.id.in_(_store_groups(store_id)))
+        .where(Guide.store_id == store_id, GroupChat.dismissed_at.is_(None))
         .order_by(counts.c.members.desc().nulls_last(), GroupChat.id)).all()
     return [GroupRow(g, owner or "", int(a or 0), int(b or 0), int(c or 0), int(d or 0), int(e or 0))
             for g, owner, a, b, c, d, e in rows]
 
 
 def join_log(*, session: Session, store_id: int, since: datetime, limit: int = LOG_LIMIT) -> list[LogLine]:
-    """Joins and leaves in the store's groups since `since`, newest first."""
-    notice = (select(GroupJoinNotice.status).where(GroupJoinNotice.group_member_id == GroupMember.id,
-                                                   GroupJoinNotice.joined_at == GroupMember.joined_at)
+    """Joins and leaves in the store's groups since `since`, newest first.
+
+    A member row gives at most two lines, its latest one no newer than its join or leave within the window,
+    so the `limit` rows latest by that time hold the `limit` newest lines: the database returns only those."""
+    m = GroupMember
+    notice = (select(GroupJoinNotice.status).where(GroupJoinNotice.group_member_id == m.id,
+                                                   GroupJoinNotice.joined_at == m.joined_at)
               .limit(1).scalar_subquery())
+    left_last = and_(m.quit_at >= since, or_(m.joined_at.is_(None), m.quit_at > m.joined_at))
     rows = session.execute(
-        select(GroupMember, GroupChat.name, Customer.name, Guide.name, notice)
-        .join(GroupChat, GroupChat.id == GroupMember.group_id)
-        .outerjoin(Customer, Customer.id == GroupMember.customer_id)
-        .outerjoin(Guide, and_(GroupMember.member_type == 1, Guide.userid == GroupMember.member_id))
-        .where(GroupMember.group_id.in_(_store_groups(store_id)),
-               or_(GroupMember.joined_at >= since, GroupMember.quit_at >= since))).all()
+        select(m, GroupChat.name, Customer.name, Guide.name, notice)
+        .join(GroupChat, GroupChat.id == m.group_id)
+        .outerjoin(Customer, Customer.id == m.customer_id)
+        .outerjoin(Guide, and_(m.member_type == 1, Guide.userid == m.member_id))
+        .where(m.group_id.in_(_store_groups(store_id)), or_(m.joined_at >= since, m.quit_at >= since))
+        .order_by(case((left_last, m.quit_at), else_=m.joined_at).desc(), m.id.desc()).limit(limit)).all()
     lines = []
     for member, group_name, customer_name, guide_name, reminder in rows:
         name = customer_name or guide_name or member.member_id

@@ -10,17 +10,21 @@ from models import Customer, Guide, GroupChat, GroupMember
 from models.group_guard import PAIR_PAIRED, PAIR_WAITING, ServiceGroup
 
 
+def _pairable(guide: Guide):
+    paired = select(ServiceGroup.group_id).where(ServiceGroup.status == PAIR_PAIRED)
+    return select(GroupChat).where(GroupChat.owner_userid == guide.userid, GroupChat.dismissed_at.is_(None),
+                                   GroupChat.id.not_in(paired))
+
+
 def pairable_groups(*, session: Session, guide: Guide) -> list[GroupChat]:
     """The guide's live groups (they own them) not yet paired with a customer, newest first."""
-    paired = select(ServiceGroup.group_id).where(ServiceGroup.status == PAIR_PAIRED)
-    return list(session.scalars(select(GroupChat).where(
-        GroupChat.owner_userid == guide.userid, GroupChat.dismissed_at.is_(None), GroupChat.id.not_in(paired))
-        .order_by(GroupChat.created_at.desc().nulls_last(), GroupChat.id.desc())))
+    return list(session.scalars(_pairable(guide).order_by(GroupChat.created_at.desc().nulls_last(),
+                                                          GroupChat.id.desc())))
 
 
 def group_of_guide(*, session: Session, guide: Guide, group_id: int) -> GroupChat | None:
     """One of pairable_groups by id, else None."""
-    return next((g for g in pairable_groups(session=session, guide=guide) if g.id == group_id), None)
+    return session.scalars(_pairable(guide).where(GroupChat.id == group_id)).one_or_none()
 
 
 def services_of(*, session: Session, customer: Customer) -> list[ServiceGroup]:

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from bot.rules.form_input import has_nul
 from bot.rules.group_guard import (
     ALERT_REASON_LABELS, ALERT_STATUS_LABELS, MAX_RULES_CHARS, NOTICE_STATUS_LABELS, parse_lines,
 )
@@ -82,10 +81,12 @@ def store_settings(store_id: int):
 
 
 def _text(field: str, limit: int) -> str | None:
-    """The form's text field, stripped; None (with a message) when it is too long or holds a NUL."""
+    """The form's text field, stripped; None (with a message) when it is too long.
+
+    A NUL never reaches here: refuse_nul answers 400 before any page's view runs."""
     text = (request.form.get(field) or "").strip()
-    if has_nul(text) or len(text) > limit:
-        flash(f"内容不能超过 {limit} 个字，也不能含有不可见的控制字符。", "error")
+    if len(text) > limit:
+        flash(f"内容不能超过 {limit} 个字。", "error")
         return None
     return text
 

@@ -27,7 +27,7 @@ def _scope(session, external_userid: str):
     """The signed-in guide and the customer's detail; 404 outside the guide's customers or with 一客一群 off."""
     guide = get_or_404(session.get(Guide, require_guide_id()))
     detail = get_or_404(customer_detail(session=session, external_userid=external_userid, guide_id=guide.id))
-    if not group_guard.effective_policy(session=session, store_id=guide.store_id).one_customer_group:
+    if not group_guard.one_customer_group_for(session=session, guide_id=guide.id):
         abort(404)
     return guide, detail
 

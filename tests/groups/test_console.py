@@ -1,9 +1,13 @@
-"""The sandbox console plays an outsider joining a customer group; the app alerts the owner."""
+"""The sandbox console plays an outsider joining a customer group (by JSON and on its page); the app alerts the owner."""
 from __future__ import annotations
+
+import re
 
 from flask import Flask
 
+from bot.sandbox.console import console_blueprint
 from bot.sandbox.console_groups import groups_blueprint
+from tests.conftest import served
 from tests.groups.helpers import alerts, brand_policy, cards_to, open_group
 
 
@@ -28,3 +32,31 @@ def test_the_console_plays_an_outsider_joining(org, sandbox, driver, work, db):
     assert [(a.member_name, a.corp_name, a.reason) for a in found] == [("李经理", "竞品服饰", "other_corp")]
     assert cards_to(sandbox, "wangfang")[0]["emphasis_content"]["desc"] == "来自「竞品服饰」的企业微信用户"
     assert "竞品服饰" in console.get("/_sandbox/groups").get_data(as_text=True)
+
+
+def test_the_console_page_plays_a_customer_and_an_outsider_joining_at_phone_size(phone, org, sandbox, driver, work,
+                                                                                 db, screenshot):
+    brand_policy(db)
+    chat_id = open_group(sandbox, driver, work)
+    console_app = Flask("console")
+    console_app.register_blueprint(console_blueprint(sandbox, driver))     # serves the stylesheet and script
+    console_app.register_blueprint(groups_blueprint(sandbox, driver))
+    with served(console_app) as url:
+        phone.goto(url + "/_sandbox/groups")
+        group = phone.locator(f'[data-testid=group][data-chat="{chat_id}"]')
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        group.locator("input[name=name]").fill("周先生")
+        with phone.expect_response(re.compile(r".*/act/customer_joins_group")) as answer:
+            group.get_by_test_id("customer-joins").click()
+        assert answer.value.json()["delivered"] == [True]
+        phone.wait_for_load_state()
+        group.locator("input[name=name]").fill("李经理")
+        with phone.expect_response(re.compile(r".*/act/outsider_joins_group")) as answer:
+            group.get_by_test_id("outsider-joins").click()
+        assert answer.value.json()["delivered"] == [True]
+        group.get_by_text("企业微信用户 · 竞品服饰").wait_for()   # the page reloads itself with the new members
+        assert "周先生" in group.inner_text()
+        screenshot(phone, "74-sandbox-console-groups")
+    work()
+    assert [(a.member_name, a.reason) for a in alerts(db, chat_id)] == [("李经理", "other_corp")]   # nobody added them
+    assert cards_to(sandbox, "wangfang")[0]["emphasis_content"]["title"] == "李经理"

@@ -1,9 +1,12 @@
 """Group guard end to end: WeCom's group events through the callback and a real worker, against the sandbox."""
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timezone
 
 from bot.sandbox import events
+from bot.services.group_guard import claim_reminders
+from tasks.group_guard import sweep_group_guard
 from tasks.schedule import fire, slot_of
 from tests.groups.helpers import RULES, alerts, brand_policy, cards_to, group_sends, notices, open_group
 from tests.spine.helpers import deliver
@@ -115,3 +118,54 @@ def test_a_card_wecom_refuses_is_recorded_as_failed(org, sandbox, driver, work, 
     assert (alert.status, alert.notify_status, alert.notify_error) == ("open", "failed", "企业微信错误 40003")
     sweep(work, clock)
     assert cards_to(sandbox, "wangfang") == []       # a refused card is not sent again by the sweep
+
+
+def test_a_crowd_joining_at_once_still_gets_the_whole_rules_in_one_reminder(org, sandbox, driver, work, db, clock):
+    rules = "群" * 1000                       # the longest rules text HQ may save: 3000 bytes in UTF-8
+    brand_policy(db, rules=rules)
+    chat_id = open_group(sandbox, driver, work)
+    crowd = [sandbox.new_customer(f"来自南京路步行街旗舰店的老顾客会员第{i:02d}位") for i in range(20)]
+    clock.advance(5)
+    deliver(driver, sandbox.join_group(chat_id, crowd, join_scene_api=2))
+    work()
+    (send,) = group_sends(sandbox, chat_id)
+    content = send.body["text"]["content"]
+    assert len(content.encode("utf-8")) <= 4000 and content.endswith(rules)
+    assert "来自南京路步行街旗舰店的老顾客会员第00位" in content and "等 20 位" in content
+    assert [n.status for n in notices(db)] == ["sent"] * 20
+
+
+def test_two_jobs_claiming_the_same_reminders_at_once_take_them_once(org, sandbox, driver, work, db, clock):
+    brand_policy(db)
+    chat_id = open_group(sandbox, driver, work)
+    sandbox.inject_fault("externalcontact/add_msg_template", errcode=-1, times=4)   # leave them pending
+    deliver(driver, sandbox.join_group(chat_id, [sandbox.new_customer("林女士"), sandbox.new_customer("周先生")],
+                                       join_scene_api=2))
+    work()
+    group_id = notices(db)[0].group_id
+    second: list = []
+
+    def claim_meanwhile() -> None:
+        with db.transaction() as session:
+            second.extend(n.id for n in claim_reminders(session=session, group_id=group_id))
+
+    with db.transaction() as session:
+        first = [n.id for n in claim_reminders(session=session, group_id=group_id)]
+        other = threading.Thread(target=claim_meanwhile)
+        other.start()
+        other.join(0.5)                          # it waits for this transaction's claim to commit
+    other.join(10)
+    assert len(first) == 2 and second == [] and [n.status for n in notices(db)] == ["sending", "sending"]
+
+
+def test_the_sweep_keeps_one_job_per_group_while_its_last_one_waits(org, sandbox, driver, work, db, clock):
+    brand_policy(db)
+    chat_id = open_group(sandbox, driver, work)
+    sandbox.inject_fault("externalcontact/add_msg_template", errcode=-1, times=4)   # the job and its 3 retries
+    deliver(driver, sandbox.join_group(chat_id, [sandbox.new_customer("林女士")], join_scene_api=2))
+    work()
+    assert [n.status for n in notices(db)] == ["pending"]
+    assert [sweep_group_guard(), sweep_group_guard()] == [1, 0]     # the first one's job is still queued
+    work()
+    assert len(group_sends(sandbox, chat_id)) == 1 and [n.status for n in notices(db)] == ["sent"]
+    assert sweep_group_guard() == 0

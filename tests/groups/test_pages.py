@@ -18,6 +18,8 @@ def test_hq_sets_the_rules_and_a_manager_handles_an_alert(app, org, sandbox, dri
     assert "请勿私加群成员" in page and "代购\n加微信</textarea>" in page
     too_long = hq.post("/hq/groups", data={"csrf_token": token, "rules_text": "长" * 1001}, follow_redirects=True)
     assert "不能超过 1000 个字" in too_long.get_data(as_text=True)
+    assert hq.post("/hq/groups", data={"csrf_token": token, "rules_text": "请勿\x00私加"}).status_code == 400
+    assert "请勿私加群成员" in hq.get("/hq/groups").get_data(as_text=True)
 
     chat_id = open_group(sandbox, driver, work)
     seller = sandbox.new_customer("代购阿May")

@@ -38,3 +38,13 @@ def test_the_store_text_overrides_the_brand_text_unless_blank():
     assert rules_text(store_text=None, brand_text=None) == ""
     assert reminder_text(names=["林女士", ""], rules="勿加好友").startswith("欢迎 林女士 入群")
     assert "新朋友" in reminder_text(names=[], rules="勿加好友")
+
+
+def test_the_reminder_greets_only_as_many_names_as_fit_and_keeps_the_rules_whole():
+    names = [f"顾客{i}" for i in range(10)]
+    full = reminder_text(names=names, rules="勿加好友")
+    assert full.startswith("欢迎 顾客0、") and "顾客9 入群" in full
+    cut = reminder_text(names=names, rules="勿加好友", max_bytes=len(full.encode("utf-8")) - 1)
+    assert cut.startswith("欢迎 顾客0、") and "顾客9" not in cut and "等 10 位新朋友 入群" in cut
+    assert len(cut.encode("utf-8")) < len(full.encode("utf-8")) and cut.endswith("勿加好友")
+    assert reminder_text(names=names, rules="勿加好友", max_bytes=10).startswith("欢迎 10 位新朋友 入群")

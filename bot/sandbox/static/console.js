@@ -30,6 +30,12 @@
       var chosen = Array.prototype.filter.call(form.querySelectorAll("input[name=member]"), function (box) {
         return box.checked; }).map(function (box) { return box.value; });
       return ["create_group", { owner: form.dataset.owner, name: form.elements.name.value, member_ids: chosen }];
+    },
+    "join": function (form, button) {
+      var outsider = !button || button.value === "outsider", body = { chat_id: form.dataset.chat,
+        name: form.elements.name.value };
+      if (outsider) { body.corp_name = form.elements.corp_name.value; }
+      return [outsider ? "outsider_joins_group" : "customer_joins_group", body];
     }
   };
 
@@ -37,7 +43,7 @@
     var form = event.target, build = forms[form.dataset.form];
     if (!build) { return; }
     event.preventDefault();
-    var call = build(form);
+    var call = build(form, event.submitter);
     act(call[0], call[1]);
   });
 })();
