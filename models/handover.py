@@ -15,12 +15,16 @@ from models.base import Base, BigId, UTCDateTime, utcnow
 KIND_RESIGNED = "resigned"   # 离职继承: the member left; WeCom moves the customer after 24 h, no consent
 KIND_ONJOB = "onjob"         # 在职继承: the member is still here; the customer may refuse within 24 h
 
+TRANSFER_QUEUED = "queued"     # 正在发起: recorded by the request, not yet sent to WeCom by the job
+TRANSFER_SENDING = "sending"   # 正在发起: sent to WeCom, its answer not recorded (a retry reads transfer_result)
 TRANSFER_WAITING = "waiting"   # 等待接替
 TRANSFER_DONE = "done"         # 接替完毕
 TRANSFER_REFUSED = "refused"   # 客户拒绝
 TRANSFER_LIMIT = "limit"       # 接替成员客户达到上限
 TRANSFER_FAILED = "failed"     # WeCom refused the request itself (errcode)
-OPEN_STATUSES = (TRANSFER_WAITING,)
+UNSENT_STATUSES = (TRANSFER_QUEUED, TRANSFER_SENDING)      # the send job's work
+STARTED_STATUSES = (TRANSFER_SENDING, TRANSFER_WAITING)    # WeCom may be moving the customer
+OPEN_STATUSES = (TRANSFER_QUEUED, TRANSFER_SENDING, TRANSFER_WAITING)
 
 
 class TransferRecord:

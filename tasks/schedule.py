@@ -40,9 +40,10 @@ SCHEDULE: tuple[Periodic, ...] = (
     # quarter of an hour (zones with :30 / :45 offsets included) and enqueues the stores whose day is due.
     Periodic("todos-dispatch", "*/15 * * * *", "tasks.todos.dispatch_daily"),
     Periodic("todos-poll-group-sends", "*/10 * * * *", "tasks.todos.poll_group_sends"),
-    # Customer hand-overs (在职 / 离职继承) wait up to 24 h in WeCom; their results are read until final.
     # Group-guard sends (rules reminders, outsider cards) whose job was lost are sent again.
     Periodic("group-guard-sweep", "*/5 * * * *", "tasks.group_guard.sweep_group_guard"),
+    # Customer hand-overs (在职 / 离职继承) wait up to 24 h in WeCom; their results are read until final.
+    # Transfers still unsent (Redis down at the request, the send job's retries ran out) are enqueued again.
     Periodic("handover-poll-transfers", "*/10 * * * *", "tasks.handover.poll_transfers"),
     # The performance record: today and yesterday every 10 minutes, the last five weeks nightly (refunds,
     # late-matched orders); managers get last week's leaderboard card on Monday morning.

@@ -1,9 +1,12 @@
 """Hand over a member's customers and groups (在职继承 / 离职继承) and follow WeCom's results.
 
-A request records one transfer per customer before anything else can go wrong: each batch of at most 100
-is sent to WeCom and its answer recorded (started: waiting; refused by WeCom: failed, with the errcode). The
-poll reads transfer_result for every pair with transfers waiting and settles them; the transfer_fail callback
-settles a refusal at once.
+A request only records one queued transfer per customer (or group) and enqueues the pair's send job; the job
+sends each batch of at most 100 to WeCom in its own transaction: the batch is marked sending and committed
+before the call, and WeCom's answer committed before the next call (started: waiting; refused by WeCom:
+failed, with the errcode). A batch left sending (the worker died, the call timed out) is read back on the
+retry: transfer_result (or groupchat/get) tells whether WeCom started it, so nothing is lost or sent twice.
+The poll reads transfer_result for every pair with transfers waiting and settles them; the transfer_fail
+callback settles a refusal at once.
 """
 from __future__ import annotations
 
@@ -13,12 +16,13 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
-from bot.rules.handover import NOT_RESIGNED, batches, result_status, transfer_kind
+from bot.flows.groups import fetch_group
+from bot.rules.handover import BATCH_SIZE, NOT_RESIGNED, result_status, transfer_kind
 from bot.services import handover
 from bot.wecom.errors import WeComError
-from models import Customer, Guide
-from models.handover import (KIND_ONJOB, KIND_RESIGNED, TRANSFER_DONE, TRANSFER_FAILED, TRANSFER_WAITING,
-                             CustomerTransfer, GroupTransfer)
+from models import Guide
+from models.handover import (KIND_ONJOB, KIND_RESIGNED, TRANSFER_DONE, TRANSFER_FAILED, TRANSFER_QUEUED,
+                             TRANSFER_SENDING, TRANSFER_WAITING, CustomerTransfer, GroupTransfer)
 
 log = logging.getLogger(__name__)
 
@@ -30,84 +34,156 @@ GROUP_API = {KIND_RESIGNED: "externalcontact/groupchat/transfer",
 
 
 @dataclass
-class Outcome:
-    """What a hand-over request started, what WeCom refused (each row keeps its errcode) and what was waiting."""
+class Requested:
+    """What a hand-over request queued for the send job, and how many were in progress already."""
 
-    started: int = 0
-    failed: int = 0
+    queued: int = 0
     skipped: int = 0
 
 
-def _record(session: Session, customer: Customer, src: Guide, dst: Guide, store_id: int, kind: str,
-            requested_by: str, now: datetime, errcode: int | None) -> CustomerTransfer:
-    row = CustomerTransfer(customer_id=customer.id, from_guide_id=src.id, to_guide_id=dst.id, store_id=store_id,
-                           kind=kind, requested_by=requested_by, requested_at=now, errcode=errcode or None,
-                           status=TRANSFER_WAITING if not errcode else TRANSFER_FAILED,
-                           finished_at=now if errcode else None)
-    session.add(row)
-    return row
+@dataclass
+class Outcome:
+    """What the send job started and what WeCom refused (each row keeps its errcode)."""
+
+    started: int = 0
+    failed: int = 0
 
 
-def _send_batch(client, kind: str, src: Guide, dst: Guide, eids: list[str]) -> tuple[str, dict[str, int]]:
-    """Call the transfer API; a member not resigned in WeCom (disabled, 40097) hands over on-job instead."""
-    body = {"handover_userid": src.userid, "takeover_userid": dst.userid, "external_userid": eids}
+def _queued(src: Guide, dst: Guide, store_id: int, requested_by: str, now: datetime) -> dict:
+    return {"from_guide_id": src.id, "to_guide_id": dst.id, "store_id": store_id, "kind": transfer_kind(src.active),
+            "requested_by": requested_by, "requested_at": now, "status": TRANSFER_QUEUED}
+
+
+def request_customers(*, session: Session, store_id: int, src: Guide, dst: Guide, customer_ids: list[int] | None,
+                      requested_by: str, now: datetime) -> Requested:
+    """Queue a transfer to dst of each of the member's live customers of this store (all, or those listed)."""
+    wanted = None if customer_ids is None else set(customer_ids)
+    chosen = [(c, busy) for c, _f, busy in handover.scope_customers(session=session, store_id=store_id, guide=src)
+              if wanted is None or c.id in wanted]
+    fields = _queued(src, dst, store_id, requested_by, now)
+    session.add_all(CustomerTransfer(customer_id=c.id, **fields) for c, busy in chosen if not busy)
+    session.flush()
+    skipped = sum(busy for _c, busy in chosen)
+    return Requested(queued=len(chosen) - skipped, skipped=skipped)
+
+
+def request_groups(*, session: Session, store_id: int, src: Guide, dst: Guide, requested_by: str,
+                   now: datetime) -> Requested:
+    """Queue a transfer to dst of each customer group the member owns."""
+    busy = handover.groups_in_progress(session=session, guide=src)
+    groups = handover.owned_groups(session=session, guide=src)
+    fields = _queued(src, dst, store_id, requested_by, now)
+    session.add_all(GroupTransfer(group_id=g.id, **fields) for g in groups if g.id not in busy)
+    session.flush()
+    skipped = sum(g.id in busy for g in groups)
+    return Requested(queued=len(groups) - skipped, skipped=skipped)
+
+
+def _mark_sending(rows: list, kind: str) -> None:
+    for row in rows:
+        row.status, row.kind = TRANSFER_SENDING, kind
+
+
+def _customer_answered(row: CustomerTransfer, errcode: int | None, now: datetime, outcome: Outcome) -> None:
+    row.status, row.errcode = (TRANSFER_FAILED, errcode) if errcode else (TRANSFER_WAITING, None)
+    row.finished_at = now if errcode else None
+    outcome.started += not errcode
+    outcome.failed += bool(errcode)
+
+
+def _group_answered(row: GroupTransfer, errcode: int | None, outcome: Outcome) -> None:
+    row.status, row.errcode = (TRANSFER_FAILED, errcode) if errcode else (TRANSFER_DONE, None)
+    if not errcode:
+        row.group.owner_userid = row.to_guide.userid   # made through the API: WeCom sends no change_owner event
+    outcome.started += not errcode
+    outcome.failed += bool(errcode)
+
+
+def _send_customers(session: Session, client, rows: list[CustomerTransfer], kind: str, now: datetime,
+                    outcome: Outcome) -> str:
+    """One call for the batch (a member not resigned in WeCom, 40097, goes on-job); the kind used next."""
+    src, dst = rows[0].from_guide, rows[0].to_guide
+    body = {"handover_userid": src.userid, "takeover_userid": dst.userid,
+            "external_userid": [r.customer.external_userid for r in rows]}
     try:
         answer = client.post(API[kind], data=body)
+        codes = {row["external_userid"]: int(row.get("errcode") or 0) for row in answer.get("customer", [])}
     except WeComError as exc:
-        if kind != KIND_RESIGNED or exc.errcode != NOT_RESIGNED:
+        if exc.errcode is None:   # no answer: WeCom may have started them; the retry reads transfer_result
             raise
-        kind, answer = KIND_ONJOB, client.post(API[KIND_ONJOB], data=body)
-    return kind, {row["external_userid"]: int(row.get("errcode") or 0) for row in answer.get("customer", [])}
+        if kind == KIND_RESIGNED and exc.errcode == NOT_RESIGNED:
+            _mark_sending(rows, KIND_ONJOB)
+            session.commit()
+            return _send_customers(session, client, rows, KIND_ONJOB, now, outcome)
+        log.warning("transfer of %s customers of %s failed: %s", len(rows), src.userid, exc)
+        codes = dict.fromkeys(body["external_userid"], exc.errcode)
+    for row in rows:
+        _customer_answered(row, codes.get(row.customer.external_userid, -1), now, outcome)
+    return kind
 
 
-def hand_over_customers(*, session: Session, client, store_id: int, src: Guide, dst: Guide,
-                        customer_ids: list[int] | None, requested_by: str, now: datetime) -> Outcome:
-    """Transfer the member's live customers of this store (all, or those listed) to dst, 100 per call."""
+def _send_groups(session: Session, client, rows: list[GroupTransfer], kind: str, now: datetime,
+                 outcome: Outcome) -> str:
+    """One groupchat/transfer (or onjob_transfer) call for the batch."""
+    chat_ids = [r.group.chat_id for r in rows]
+    try:
+        answer = client.post(GROUP_API[kind], data={"chat_id_list": chat_ids, "new_owner": rows[0].to_guide.userid})
+        failed = {row["chat_id"]: int(row.get("errcode") or -1) for row in answer.get("failed_chat_list", [])}
+    except WeComError as exc:
+        if exc.errcode is None:   # no answer: the retry reads each group's owner
+            raise
+        log.warning("transfer of %s groups of %s failed: %s", len(rows), rows[0].from_guide.userid, exc)
+        failed = dict.fromkeys(chat_ids, exc.errcode)
+    for row in rows:
+        _group_answered(row, failed.get(row.group.chat_id), outcome)
+    return kind
+
+
+def _read_back_customers(client, rows: list[CustomerTransfer], now: datetime, outcome: Outcome) -> None:
+    """Customers sent without an answer: started if transfer_result lists them, else queued again."""
+    for kind in {r.kind for r in rows}:
+        listed = _results(client, kind, rows[0].from_guide, rows[0].to_guide)
+        for row in (r for r in rows if r.kind == kind):
+            found = listed.get(row.customer.external_userid)
+            if found and result_status(found.get("status")):   # the poll settles it from here
+                _customer_answered(row, None, now, outcome)
+            else:
+                row.status = TRANSFER_QUEUED
+
+
+def _read_back_groups(client, rows: list[GroupTransfer], now: datetime, outcome: Outcome) -> None:
+    """Groups sent without an answer: done if the receiver owns them now, else queued again."""
+    for row in rows:
+        info = fetch_group(client, row.group.chat_id)
+        if info and info.get("owner") == row.to_guide.userid:
+            _group_answered(row, None, outcome)
+        else:
+            row.status = TRANSFER_QUEUED
+
+
+STEPS = ((CustomerTransfer, _read_back_customers, _send_customers), (GroupTransfer, _read_back_groups, _send_groups))
+
+
+def send_pair(*, db, client, from_id: int, to_id: int, now: datetime) -> Outcome:
+    """Send the pair's queued transfers, a batch per transaction, after reading back those sent unanswered."""
     outcome = Outcome()
-    chosen = [(c, waiting) for c, _f, waiting in handover.scope_customers(session=session, store_id=store_id,
-                                                                          guide=src)
-              if customer_ids is None or c.id in customer_ids]
-    outcome.skipped = sum(1 for _c, waiting in chosen if waiting)
-    customers = [c for c, waiting in chosen if not waiting]
-    kind = transfer_kind(src.active)
-    for batch in batches(customers):
-        try:   # once WeCom answers that the member has not resigned, the next batches go on-job at once
-            kind, codes = _send_batch(client, kind, src, dst, [c.external_userid for c in batch])
-        except WeComError as exc:
-            log.warning("transfer of %s customers of %s failed: %s", len(batch), src.userid, exc)
-            codes = {c.external_userid: exc.errcode or -1 for c in batch}
-        for customer in batch:
-            errcode = codes.get(customer.external_userid, -1)
-            _record(session, customer, src, dst, store_id, kind, requested_by, now, errcode)
-            outcome.started += errcode == 0
-            outcome.failed += errcode != 0
-    session.flush()
-    return outcome
-
-
-def hand_over_groups(*, session: Session, client, store_id: int, src: Guide, dst: Guide,
-                     requested_by: str, now: datetime) -> Outcome:
-    """Give the member's customer groups to dst (groupchat/transfer when they left, onjob_transfer else)."""
-    outcome = Outcome()
-    kind = transfer_kind(src.active)
-    for batch in batches(handover.owned_groups(session=session, guide=src)):
-        try:
-            answer = client.post(GROUP_API[kind], data={"chat_id_list": [g.chat_id for g in batch],
-                                                        "new_owner": dst.userid})
-            failed = {row["chat_id"]: int(row.get("errcode") or -1) for row in answer.get("failed_chat_list", [])}
-        except WeComError as exc:
-            log.warning("transfer of %s groups of %s failed: %s", len(batch), src.userid, exc)
-            failed = {g.chat_id: exc.errcode or -1 for g in batch}
-        for group in batch:
-            errcode = failed.get(group.chat_id)
-            session.add(GroupTransfer(group_id=group.id, from_guide_id=src.id, to_guide_id=dst.id,
-                                      store_id=store_id, kind=kind, requested_by=requested_by, requested_at=now,
-                                      status=TRANSFER_FAILED if errcode else TRANSFER_DONE, errcode=errcode))
-            if errcode is None:
-                group.owner_userid = dst.userid   # made through the API: WeCom sends no change_owner event
-            outcome.started += errcode is None
-            outcome.failed += errcode is not None
-    session.flush()
+    for model, read_back, send in STEPS:
+        with db.transaction() as session:
+            sent = handover.unsent(session=session, model=model, status=TRANSFER_SENDING, from_id=from_id,
+                                   to_id=to_id)
+            if sent:
+                read_back(client, sent, now, outcome)
+        kind = None
+        while True:   # also takes what a request queued for the pair meanwhile
+            with db.transaction() as session:
+                rows = handover.unsent(session=session, model=model, status=TRANSFER_QUEUED, from_id=from_id,
+                                       to_id=to_id, limit=BATCH_SIZE)
+                if not rows:
+                    break
+                kind = kind or transfer_kind(rows[0].from_guide.active)
+                _mark_sending(rows, kind)
+                session.commit()   # from here WeCom may move them: a crash leaves them sending, read back above
+                kind = send(session, client, rows, kind, now, outcome)
     return outcome
 
 

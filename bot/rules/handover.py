@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
-from models.handover import (KIND_ONJOB, KIND_RESIGNED, TRANSFER_DONE, TRANSFER_FAILED, TRANSFER_LIMIT,
-                             TRANSFER_REFUSED, TRANSFER_WAITING)
+from models.handover import (KIND_ONJOB, KIND_RESIGNED, OPEN_STATUSES, TRANSFER_DONE, TRANSFER_FAILED,
+                             TRANSFER_LIMIT, TRANSFER_QUEUED, TRANSFER_REFUSED, TRANSFER_SENDING, TRANSFER_WAITING)
 
 T = TypeVar("T")
 BATCH_SIZE = 100
@@ -19,6 +19,7 @@ FAIL_REASON_STATUS = {"customer_refused": TRANSFER_REFUSED, "customer_limit_exce
 NOT_RESIGNED = 40097   # resigned/transfer_customer for a member still in the directory (e.g. disabled)
 
 STATUS_LABELS = {
+    TRANSFER_QUEUED: "正在发起", TRANSFER_SENDING: "正在发起",
     TRANSFER_WAITING: "等待接替", TRANSFER_DONE: "接替完毕", TRANSFER_REFUSED: "客户拒绝",
     TRANSFER_LIMIT: "接替导购客户已满", TRANSFER_FAILED: "未能发起",
 }
@@ -48,7 +49,7 @@ def result_status(code: int | None) -> str | None:
 
 def is_final(status: str) -> bool:
     """A transfer that will not change any more."""
-    return status != TRANSFER_WAITING
+    return status not in OPEN_STATUSES
 
 
 def reason_label(status: str, errcode: int | None, reason: str | None) -> str:

@@ -16,7 +16,8 @@ from bot.rules.membership import earlier, later
 from bot.services.contacts import friendship_of, record_deleted_by_guide
 from bot.services.guide_views import active_clause
 from models import Customer, Friendship, GroupChat, Guide
-from models.handover import OPEN_STATUSES, TRANSFER_DONE, CustomerTransfer, GroupTransfer
+from models.handover import (OPEN_STATUSES, STARTED_STATUSES, TRANSFER_DONE, TRANSFER_WAITING, UNSENT_STATUSES,
+                             CustomerTransfer, GroupTransfer)
 
 HISTORY_LIMIT = 200
 
@@ -114,18 +115,41 @@ def group_history(*, session: Session, store_id: int, guide_id: int) -> list[Gro
                                 .order_by(GroupTransfer.requested_at.desc(), GroupTransfer.id.desc())))
 
 
+def groups_in_progress(*, session: Session, guide: Guide) -> set[int]:
+    """The ids of the member's groups whose transfer the send job has not finished."""
+    return set(session.scalars(select(GroupTransfer.group_id).where(GroupTransfer.from_guide_id == guide.id,
+                                                                    GroupTransfer.status.in_(UNSENT_STATUSES))))
+
+
+def unsent_pairs(*, session: Session) -> set[tuple[int, int]]:
+    """(from guide, to guide) of every pair with customer or group transfers the send job has not finished."""
+    return {tuple(row) for model in (CustomerTransfer, GroupTransfer) for row in session.execute(
+        select(model.from_guide_id, model.to_guide_id).where(model.status.in_(UNSENT_STATUSES)).distinct())}
+
+
+def unsent(*, session: Session, model: type[CustomerTransfer] | type[GroupTransfer], status: str, from_id: int,
+           to_id: int, limit: int | None = None) -> list:
+    """The pair's transfers (of customers or groups) in this unsent status, oldest first, with their subject
+    and both members loaded (the send job calls WeCom with no transaction open)."""
+    subject = CustomerTransfer.customer if model is CustomerTransfer else GroupTransfer.group
+    loads = (selectinload(subject), selectinload(model.from_guide), selectinload(model.to_guide))
+    return list(session.scalars(select(model).options(*loads).where(
+        model.status == status, model.from_guide_id == from_id, model.to_guide_id == to_id)
+        .order_by(model.id).limit(limit)))
+
+
 def open_pairs(*, session: Session) -> list[tuple[str, int, int]]:
-    """(kind, from guide, to guide) of every pair with transfers waiting."""
+    """(kind, from guide, to guide) of every pair with transfers waiting for WeCom's result."""
     return [tuple(row) for row in session.execute(
         select(CustomerTransfer.kind, CustomerTransfer.from_guide_id, CustomerTransfer.to_guide_id)
-        .where(CustomerTransfer.status.in_(OPEN_STATUSES)).distinct()).all()]
+        .where(CustomerTransfer.status == TRANSFER_WAITING).distinct()).all()]
 
 
 def waiting_of_pair(*, session: Session, kind: str, from_id: int, to_id: int) -> list[CustomerTransfer]:
     """The waiting transfers of one pair, with their customers."""
     return list(session.scalars(select(CustomerTransfer).options(selectinload(CustomerTransfer.customer)).where(
         CustomerTransfer.kind == kind, CustomerTransfer.from_guide_id == from_id,
-        CustomerTransfer.to_guide_id == to_id, CustomerTransfer.status.in_(OPEN_STATUSES))))
+        CustomerTransfer.to_guide_id == to_id, CustomerTransfer.status == TRANSFER_WAITING)))
 
 
 def settle(*, session: Session, transfer: CustomerTransfer, status: str, takeover_at: datetime | None,
@@ -169,16 +193,16 @@ def mark_added_by_transfer(*, session: Session, friendship: Friendship) -> None:
         return
     if session.scalar(select(CustomerTransfer.id).where(
             CustomerTransfer.customer_id == friendship.customer_id, CustomerTransfer.to_guide_id == friendship.guide_id,
-            CustomerTransfer.status.in_((*OPEN_STATUSES, TRANSFER_DONE))).limit(1)) is not None:
+            CustomerTransfer.status.in_((*STARTED_STATUSES, TRANSFER_DONE))).limit(1)) is not None:
         friendship.via_transfer = True
 
 
 def transfer_failed(*, session: Session, customer_id: int, to_guide_id: int, reason: str, now: datetime) -> None:
-    """The transfer_fail callback: the waiting transfer of this customer to this receiver ends with the reason."""
+    """The transfer_fail callback: the started transfer of this customer to this receiver ends with the reason."""
     status = FAIL_REASON_STATUS.get(reason)
     if status is None:
         return
     for transfer in session.scalars(select(CustomerTransfer).where(
             CustomerTransfer.customer_id == customer_id, CustomerTransfer.to_guide_id == to_guide_id,
-            CustomerTransfer.status.in_(OPEN_STATUSES))):
+            CustomerTransfer.status.in_(STARTED_STATUSES))):
         settle(session=session, transfer=transfer, status=status, takeover_at=None, now=now, reason=reason)

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from functools import partial
 
+import redis
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from bot.flows.handover import hand_over_customers, hand_over_groups
+from bot.flows.handover import request_customers, request_groups
 from bot.rules.form_input import MAX_ID, parse_int
 from bot.rules.handover import KIND_LABELS, STATUS_LABELS, reason_label, transfer_kind
 from bot.services import handover, store_views
 from handlers.auth_helpers import get_or_404
 from handlers.web.access import current_principal, install_error_pages, require_store, role_required
 from models import utcnow
+from tasks.handover import enqueue_send
 
 bp = Blueprint("handover", __name__, url_prefix="/manager/stores/<int:store_id>/handover",
                template_folder="templates")
@@ -67,7 +69,8 @@ def _chosen_ids() -> list[int] | None:
 
 
 def _start(store_id: int, guide_id: int, unit: str, no_receiver: str, start) -> None:
-    """Find the member (404 outside the store's scope) and the chosen receiver, start, and say what happened."""
+    """Find the member (404 outside the store's scope) and the chosen receiver, queue the transfers, enqueue
+    their sending (a job: WeCom takes 100 a call) and say what was submitted."""
     runtime = _runtime()
     with runtime.db.transaction() as session:
         src = get_or_404(handover.guide_in_scope(session=session, store_id=store_id, guide_id=guide_id))
@@ -75,9 +78,14 @@ def _start(store_id: int, guide_id: int, unit: str, no_receiver: str, start) -> 
         if dst is None:
             flash(no_receiver, "error")
             return
-        outcome = start(session=session, client=runtime.wecom, store_id=store_id, src=src, dst=dst,
-                        requested_by=current_principal().name, now=utcnow())
-    flash(_summary(unit, outcome), "error" if outcome.failed and not outcome.started else "message")
+        requested = start(session=session, store_id=store_id, src=src, dst=dst,
+                          requested_by=current_principal().name, now=utcnow())
+    if requested.queued:
+        try:
+            enqueue_send(runtime, src.id, dst.id)
+        except redis.RedisError as exc:   # the rows stay queued: the hand-over poll enqueues them
+            current_app.logger.warning("hand-over of %s to %s not enqueued: %s", src.id, dst.id, exc)
+    flash(_summary(unit, requested), "message")
 
 
 @bp.post("/<int:guide_id>")
@@ -89,7 +97,7 @@ def hand_over(store_id: int, guide_id: int):
         flash("请选择要交接的客户，或选择“全部客户”。", "error")
     else:
         _start(store_id, guide_id, "位客户", "请选择本店在职的接替导购。",
-               partial(hand_over_customers, customer_ids=chosen))
+               partial(request_customers, customer_ids=chosen))
     return redirect(url_for("handover.member", store_id=store_id, guide_id=guide_id))
 
 
@@ -97,14 +105,11 @@ def hand_over(store_id: int, guide_id: int):
 @role_required("manager", "hq")
 def hand_over_chats(store_id: int, guide_id: int):
     require_store(store_id)
-    _start(store_id, guide_id, "个客户群", "请选择本店在职的新群主。", hand_over_groups)
+    _start(store_id, guide_id, "个客户群", "请选择本店在职的新群主。", request_groups)
     return redirect(url_for("handover.member", store_id=store_id, guide_id=guide_id) + "#groups")
 
 
-def _summary(unit: str, outcome) -> str:
-    parts = [f"已发起 {outcome.started} {unit}的交接"]
-    if outcome.failed:
-        parts.append(f"{outcome.failed} {unit}未能发起（见下方记录）")
-    if outcome.skipped:
-        parts.append(f"{outcome.skipped} {unit}已在交接中")
-    return "，".join(parts) + "。"
+def _summary(unit: str, requested) -> str:
+    sending = "，正在发起…" if requested.queued else "。"
+    busy = f"（{requested.skipped} {unit}已在交接中）" if requested.skipped else ""
+    return f"已提交 {requested.queued} {unit}的交接{sending}{busy}"

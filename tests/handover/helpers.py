@@ -6,15 +6,34 @@ from datetime import datetime, timezone
 
 from sqlalchemy import event, select
 
-from models import Customer, CustomerTransfer, Guide
+from models import Customer, CustomerTransfer, Friendship, Guide
 from tasks.schedule import fire, slot_of
 from tests.spine.helpers import deliver
 from tests.web.helpers import csrf_token
+
+ADDED = datetime(2026, 3, 1, 2, tzinfo=timezone.utc)
 
 
 def guide(db, userid: str) -> Guide:
     with db.transaction() as session:
         return session.scalars(select(Guide).where(Guide.userid == userid)).one()
+
+
+def customers_of(sandbox, db, userid: str, count: int) -> list[str]:
+    """Customers of a member on both sides (WeCom's follows, the app's friendships), without callbacks."""
+    src = guide(db, userid)
+    eids = []
+    with db.transaction() as session:
+        for n in range(count):
+            eid = sandbox.new_customer(f"客户{n:03d}")
+            sandbox.customer_adds_member(eid, userid)
+            customer = Customer(external_userid=eid, name=f"客户{n:03d}")
+            session.add(customer)
+            session.flush()
+            session.add(Friendship(guide_id=src.id, customer_id=customer.id, store_id=src.store_id,
+                                   first_added_at=ADDED, added_at=ADDED, add_count=1))
+            eids.append(eid)
+    return eids
 
 
 def poll(work, clock) -> int:

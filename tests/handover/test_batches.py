@@ -1,39 +1,20 @@
 """Many customers go to WeCom 100 a call; a disabled (not deleted) member hands over on-job."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-from models import Customer, Friendship
-from tests.handover.helpers import guide, hand_over, poll, read_one_by_one, statements, transfers
+from tests.handover.helpers import customers_of, guide, hand_over, poll, read_one_by_one, statements, transfers
 from tests.spine.helpers import deliver
 from tests.web.helpers import sign_in_member
 
-ADDED = datetime(2026, 3, 1, 2, tzinfo=timezone.utc)
-
-
-def _customers(sandbox, db, userid: str, count: int) -> list[str]:
-    """Customers of a member on both sides (WeCom's follows, the app's friendships), without callbacks."""
-    src = guide(db, userid)
-    eids = []
-    with db.transaction() as session:
-        for n in range(count):
-            eid = sandbox.new_customer(f"客户{n:03d}")
-            sandbox.customer_adds_member(eid, userid)
-            customer = Customer(external_userid=eid, name=f"客户{n:03d}")
-            session.add(customer)
-            session.flush()
-            session.add(Friendship(guide_id=src.id, customer_id=customer.id, store_id=src.store_id,
-                                   first_added_at=ADDED, added_at=ADDED, add_count=1))
-            eids.append(eid)
-    return eids
-
 
 def test_a_departed_guides_customers_go_a_hundred_a_call(client, sandbox, driver, work, db, clock, org):
-    eids = _customers(sandbox, db, "wangfang", 150)
+    eids = customers_of(sandbox, db, "wangfang", 150)
     deliver(driver, sandbox.member_leaves("wangfang"))
     work()
     sign_in_member(client, sandbox, "zhangli")
     assert hand_over(client, org["SH001"], guide(db, "wangfang").id, guide(db, "lixiao").id).status_code == 302
+    assert not sandbox.calls("externalcontact/resigned/transfer_customer")          # the request only queues
+    assert {r.status for r in transfers(db).values()} == {"queued"}
+    work()
     calls = [c for c in sandbox.calls("externalcontact/resigned/transfer_customer") if c.errcode == 0]
     assert [len(c.body["external_userid"]) for c in calls] == [100, 50]
     assert sorted(e for c in calls for e in c.body["external_userid"]) == sorted(eids)
@@ -53,27 +34,30 @@ def test_a_departed_guides_customers_go_a_hundred_a_call(client, sandbox, driver
 
 
 def test_a_disabled_member_hands_over_on_job(client, sandbox, driver, work, db, org):
-    _customers(sandbox, db, "wangfang", 102)
+    customers_of(sandbox, db, "wangfang", 102)
     deliver(driver, sandbox.member_disabled("wangfang"))
     work()
     assert not guide(db, "wangfang").active
     sign_in_member(client, sandbox, "zhangli")
     hand_over(client, org["SH001"], guide(db, "wangfang").id, guide(db, "lixiao").id)
+    work()
     assert [c.errcode for c in sandbox.calls("externalcontact/resigned/transfer_customer")] == [40097]
     assert [len(c.body["external_userid"]) for c in sandbox.calls("externalcontact/transfer_customer")] == [100, 2]
     assert {(r.kind, r.status) for r in transfers(db).values()} == {("onjob", "waiting")}
 
 
 def test_wecom_busy_records_the_batch_as_failed_and_a_retry_starts_it(client, sandbox, driver, work, db, org):
-    _customers(sandbox, db, "wangfang", 3)
+    customers_of(sandbox, db, "wangfang", 3)
     deliver(driver, sandbox.member_leaves("wangfang"))
     work()
     sign_in_member(client, sandbox, "zhangli")
     src, dst = guide(db, "wangfang").id, guide(db, "lixiao").id
     sandbox.inject_fault("externalcontact/resigned/transfer_customer", errcode=-1)
     hand_over(client, org["SH001"], src, dst)
+    work()
     assert {(r.status, r.errcode) for r in transfers(db).values()} == {("failed", -1)}
     page = client.get(f"/manager/stores/{org['SH001']}/handover/{src}").get_data(as_text=True)
     assert "企业微信繁忙，请稍后重试" in page and page.count('name="customer_id"') == 3   # still to hand over
     hand_over(client, org["SH001"], src, dst)
+    work()
     assert {(r.status, r.errcode) for r in transfers(db).values()} == {("waiting", None)}

@@ -36,7 +36,11 @@ def test_a_manager_hands_over_on_a_phone(phone, web, client, sandbox, driver, wo
     screenshot(page, "61-handover-choose")
     page.get_by_test_id("handover-submit").click()
     page.wait_for_load_state()
-    assert "已发起 2 位客户的交接" in page.locator(".flash").inner_text()
+    assert "已提交 2 位客户的交接，正在发起…" in page.locator(".flash").inner_text()
+    assert page.get_by_test_id("transfer-history").locator("tbody tr[data-status=queued]").count() == 2
+    assert "正在发起" in page.get_by_test_id("transfer-history").inner_text()
+    work()                                                      # the job sends them to WeCom
+    page.reload()
     assert page.get_by_test_id("transfer-history").locator("tbody tr[data-status=waiting]").count() == 2
     world.at(DAY1 + timedelta(days=1), 12)
     poll(work, clock)

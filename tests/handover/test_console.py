@@ -25,6 +25,7 @@ def test_the_console_plays_a_member_leaving_and_the_transfer_completing(client, 
     assert not guide(db, "wangfang").active
     sign_in_member(client, sandbox, "zhangli")
     hand_over(client, org["SH001"], guide(db, "wangfang").id, guide(db, "lixiao").id)
+    work()
     assert lin in console.get("/_sandbox/handover").get_data(as_text=True)
     assert console.post("/_sandbox/act/settle_transfers", json={}).get_json()["delivered"] == []   # not yet
     clock.advance(sandbox.transfer_delay)

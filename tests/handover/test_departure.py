@@ -53,6 +53,7 @@ def test_a_departed_guides_customers_are_handed_over(client, sandbox, driver, wo
     assert "林女士" in page and "周先生" in page and "离职继承" in page
     answer = hand_over(client, sh, wangfang.id, lixiao.id)
     assert answer.status_code == 302
+    work()
     sent = [c for c in sandbox.calls("externalcontact/resigned/transfer_customer") if c.errcode == 0]
     assert len(sent) == 1 and sent[0].body["handover_userid"] == "wangfang" and sent[0].body["takeover_userid"] \
         == "lixiao" and len(sent[0].body["external_userid"]) == 2

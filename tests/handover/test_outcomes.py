@@ -29,6 +29,7 @@ def test_onjob_handover_refused_limited_or_refused_by_wecom(client, sandbox, dri
     assert "在职继承" in client.get(f"/manager/stores/{sh}/handover/{wangfang.id}").get_data(as_text=True)
     chosen = [_customer_id(db, eid) for eid in (an, bai, cheng)]
     assert hand_over(client, sh, wangfang.id, lixiao.id, chosen).status_code == 302
+    work()
     calls = [c for c in sandbox.calls("externalcontact/transfer_customer") if c.errcode == 0]
     assert [sorted(c.body["external_userid"]) for c in calls] == [sorted([an, bai, cheng])]
     rows = transfers(db)
@@ -72,6 +73,7 @@ def test_a_departed_owners_groups_go_to_the_new_owner(client, sandbox, driver, w
     assert "南京路VIP群" in client.get(path).get_data(as_text=True)
     answer = client.post(path + "/groups", data={"csrf_token": csrf_token(client, path), "to_guide_id": lixiao.id})
     assert answer.status_code == 302
+    work()
     assert [c.body for c in sandbox.calls("externalcontact/groupchat/transfer") if c.errcode == 0] == [
         {"chat_id_list": [chat_id], "new_owner": "lixiao"}]
     assert sandbox.chat(chat_id).owner == "lixiao"
@@ -93,15 +95,17 @@ def test_a_group_transfer_wecom_refuses_is_recorded_and_the_group_stays_to_hand_
     path = f"/manager/stores/{sh}/handover/{wangfang.id}"
     sandbox.inject_fault("externalcontact/groupchat/transfer", errcode=-1)
     client.post(path + "/groups", data={"csrf_token": csrf_token(client, path), "to_guide_id": lixiao.id})
+    work()
     assert sandbox.chat(chat_id).owner == "wangfang"
     with db.transaction() as session:
         assert session.scalars(select(GroupChat.owner_userid)).one() == "wangfang"
         assert [(t.status, t.errcode) for t in session.scalars(select(GroupTransfer))] == [("failed", -1)]
     page = client.get(path).get_data(as_text=True)
-    assert "已发起 0 个客户群的交接，1 个客户群未能发起" in page                     # the flash
+    assert "已提交 1 个客户群的交接，正在发起…" in page                               # the flash
     assert "南京路VIP群：王芳 → 李晓，未能发起" in page and "（企业微信繁忙，请稍后重试）" in page   # the group's record
     assert 'data-testid="groups-submit"' in page                                       # still to hand over
     client.post(path + "/groups", data={"csrf_token": csrf_token(client, path), "to_guide_id": lixiao.id})
+    work()
     assert sandbox.chat(chat_id).owner == "lixiao"
     with db.transaction() as session:
         assert [t.status for t in session.scalars(select(GroupTransfer).order_by(GroupTransfer.id))] == \
@@ -149,6 +153,7 @@ def test_a_guide_moving_store_leaves_the_old_stores_customers_to_a_colleague(cli
     index = client.get(f"/manager/stores/{sh}/handover/").get_data(as_text=True)
     assert "李晓" in index and "已调离本店" in index and "1 位本店客户" in index
     assert hand_over(client, sh, lixiao.id, zhangli.id).status_code == 302
+    work()
     assert [c.body["external_userid"] for c in sandbox.calls("externalcontact/transfer_customer")
             if c.errcode == 0] == [[lin]]
     world.at(DAY1 + timedelta(days=1), 12)

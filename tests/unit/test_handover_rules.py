@@ -12,7 +12,8 @@ def test_batches_hold_at_most_one_hundred():
 def test_result_codes_and_finality():
     assert [result_status(code) for code in (1, 2, 3, 4, 5, None)] == \
         ["done", "waiting", "refused", "limit", None, None]
-    assert not is_final("waiting") and all(is_final(s) for s in ("done", "refused", "limit", "failed"))
+    assert not any(is_final(s) for s in ("queued", "sending", "waiting"))
+    assert all(is_final(s) for s in ("done", "refused", "limit", "failed"))
 
 
 def test_the_api_follows_the_member_and_reasons_read_in_chinese():
