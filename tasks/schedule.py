@@ -41,7 +41,7 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("todos-dispatch", "*/15 * * * *", "tasks.todos.dispatch_daily"),
     Periodic("todos-poll-group-sends", "*/10 * * * *", "tasks.todos.poll_group_sends"),
     # Customer hand-overs (在职 / 离职继承) wait up to 24 h in WeCom; their results are read until final.
-    # Group-guard sends (rules reminders, outsider cards) whose job was lost are sent again.
+    # Group-guard sends (rules reminders, outsider cards) left pending, or left sending by a dead job, are sent.
     Periodic("group-guard-sweep", "*/5 * * * *", "tasks.group_guard.sweep_group_guard"),
     Periodic("handover-poll-transfers", "*/10 * * * *", "tasks.handover.poll_transfers"),
     # The performance record: today and yesterday every 10 minutes, the last five weeks nightly (refunds,
