@@ -66,6 +66,7 @@ class Settings:
     SWEEP_AFTER_SECONDS: int = 30
     SWEEP_INTERVAL_SECONDS: int = 30      # how often the scheduler runs the inbox sweeper
     WORKER_HEARTBEAT_SECONDS: int = 10    # a busy worker's heartbeat; three missed ones abandon its job
+    GROUP_GUARD_RECLAIM_SECONDS: int = 300  # a group-guard send claimed this long ago, unrecorded, is retried
     JOB_RETRY_INTERVALS: tuple[int, ...] = (5, 30, 120, 600, 1800)
     INSTANCE_PATH: str = str(INSTANCE_DIR)
     # Orders and purchase tiers (issue 3). Money thresholds are integer fen.
@@ -193,7 +194,7 @@ class Settings:
             yield "GROUPSEND_CAP_MODE must be 'month', 'week' or 'day'"
         if self.MEDIA_MAX_UPLOAD_MB <= 0:
             yield "MEDIA_MAX_UPLOAD_MB must be positive"
-        for name in ("SWEEP_INTERVAL_SECONDS", "WORKER_HEARTBEAT_SECONDS"):
+        for name in ("SWEEP_INTERVAL_SECONDS", "WORKER_HEARTBEAT_SECONDS", "GROUP_GUARD_RECLAIM_SECONDS"):
             if getattr(self, name) <= 0:
                 yield f"{name} must be positive"
         yield from self._tracking_problems()

@@ -66,6 +66,7 @@ class GroupJoinNotice(Base):
     msgid: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)   # the last claim; see claim_reminders
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -89,6 +90,7 @@ class GroupAlert(Base):
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notify_status: Mapped[str] = mapped_column(String(16), default=SEND_PENDING, index=True)
     notify_error: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)   # the card's last claim
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     group: Mapped["GroupChat"] = relationship()  # noqa: F821

@@ -40,7 +40,7 @@ SCHEDULE: tuple[Periodic, ...] = (
     # quarter of an hour (zones with :30 / :45 offsets included) and enqueues the stores whose day is due.
     Periodic("todos-dispatch", "*/15 * * * *", "tasks.todos.dispatch_daily"),
     Periodic("todos-poll-group-sends", "*/10 * * * *", "tasks.todos.poll_group_sends"),
-    # Group-guard sends (rules reminders, outsider cards) whose job was lost are sent again.
+    # Group-guard sends (rules reminders, outsider cards) left pending, or left sending by a dead job, are sent.
     Periodic("group-guard-sweep", "*/5 * * * *", "tasks.group_guard.sweep_group_guard"),
     # Customer hand-overs (在职 / 离职继承) wait up to 24 h in WeCom; their results are read until final.
     # Transfers still unsent (Redis down at the request, the send job's retries ran out) are enqueued again.

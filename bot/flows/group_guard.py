@@ -9,6 +9,12 @@ externalcontact/get when WeCom knows it) or a name with one of HQ's keywords. A 
   in 群发助手, and a group receives at most as many 群发 a month as the month has days;
 - the alert, an app card (message/send text_notice) to the owner and the store's managers. WeCom has no API
   that removes an external member from a customer group: the owner removes them in WeCom.
+
+A job that dies between claiming rows and recording the outcome leaves them sending until the sweep takes them
+back (tasks.group_guard). A reminder claimed before is sent at most once after a check: its send first looks in
+WeCom's 群发 list (get_groupmsg_list_v2) for the earlier attempt's 群发 (same owner, same text, around that claim,
+recorded on no reminder) and records it instead of posting again. An alert card is sent at least once: WeCom
+keeps no list of app messages to look in, so a card that reached WeCom just before its job died is sent again.
 """
 from __future__ import annotations
 
@@ -18,13 +24,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.flows.contacts import fetch_contact
-from bot.flows.group_send import MAX_TEXT_BYTES, clip_utf8
+from bot.flows.group_send import MAX_TEXT_BYTES, _paged, clip_utf8
 from bot.rules.group_guard import ALERT_REASON_LABELS, findings, is_wecom_user, reminder_text
 from bot.services import group_guard as guard
 from bot.wecom.errors import WeComError
 from models import Guide, GroupChat, GroupMember
 
 log = logging.getLogger(__name__)
+
+EARLIER_SEND_WINDOW = 3600   # seconds either side of a claim: clock skew plus the longest a job can run
+GROUPMSG_LIST_LIMIT = 100    # get_groupmsg_list_v2 pages hold at most 100
 
 
 def inspect_joins(*, session: Session, client, group: GroupChat, members: list[GroupMember],
@@ -65,25 +74,62 @@ def send_pending(*, db, contacts_client, agent_client, agent_id: int, group_id: 
 
 def _send_reminders(db, client, group_id: int) -> int:
     with db.transaction() as session:
-        notices = guard.claim_reminders(session=session, group_id=group_id)
-        if not notices:
+        claimed = guard.claim_reminders(session=session, group_id=group_id)
+        if not claimed:
             return 0
         group = session.get(GroupChat, group_id)
         policy = guard.effective_policy(session=session, store_id=guard.group_store_id(session=session, group=group))
-        text = clip_utf8(reminder_text(names=guard.reminder_names(session=session, notices=notices),
-                                       rules=policy.rules, max_bytes=MAX_TEXT_BYTES))
-        chat_id, owner, ids = group.chat_id, group.owner_userid, [n.id for n in notices]
+        names = guard.reminder_names(session=session, notices=[n for n, _earlier in claimed])
+        member_of = {n.id: n.group_member_id for n, _earlier in claimed}
+        earlier: dict = {}
+        for notice, at in claimed:
+            if at is not None:
+                earlier.setdefault(at, []).append(notice.id)
+        chat_id, owner, ids = group.chat_id, group.owner_userid, list(member_of)
     if not owner or not policy.rules:
         return _settle_reminders(db, ids, None, "群主未知或未设置群规" if not owner else "群规已清空")
+
+    def text(notice_ids: list[int]) -> str:
+        members = {member_of[i] for i in notice_ids}
+        return clip_utf8(reminder_text(names=[name for m, name in names.items() if m in members],
+                                       rules=policy.rules, max_bytes=MAX_TEXT_BYTES))
+
+    sent = 0
     try:
+        for at, batch in sorted(earlier.items()):
+            msgid = _earlier_send(db, client, owner, at, text(batch))
+            if msgid:
+                sent += _settle_reminders(db, batch, msgid, None)
+                ids = [i for i in ids if i not in batch]
+        if not ids:
+            return sent
         answer = client.post("externalcontact/add_msg_template", data={
-            "chat_type": "group", "sender": owner, "chat_id_list": [chat_id], "text": {"content": text}})
+            "chat_type": "group", "sender": owner, "chat_id_list": [chat_id], "text": {"content": text(ids)}})
     except WeComError as exc:
         _settle_reminders(db, ids, None, f"企业微信错误 {exc.errcode}", retry=exc.retryable)
         if exc.retryable:
             raise
-        return 0
-    return _settle_reminders(db, ids, answer.get("msgid"), None)
+        return sent
+    return sent + _settle_reminders(db, ids, answer.get("msgid"), None)
+
+
+def _earlier_send(db, client, owner: str, claimed_at, text: str) -> str | None:
+    """The msgid of the 群发 an earlier claim of these reminders made without recording it: one in WeCom's list
+    around that claim, with this text, whose task is the owner's, and that no reminder has recorded; or None."""
+    at = int(claimed_at.timestamp())
+    listed = _paged(client, "externalcontact/get_groupmsg_list_v2", {
+        "chat_type": "group", "filter_type": 0, "start_time": at - EARLIER_SEND_WINDOW,
+        "end_time": at + EARLIER_SEND_WINDOW}, "group_msg_list", limit=GROUPMSG_LIST_LIMIT)
+    same = [m["msgid"] for m in listed if (m.get("text") or {}).get("content") == text]
+    if not same:
+        return None
+    with db.transaction() as session:
+        recorded = guard.recorded_msgids(session=session, msgids=same)
+    for msgid in same:
+        if msgid not in recorded and any(t.get("userid") == owner for t in _paged(
+                client, "externalcontact/get_groupmsg_task", {"msgid": msgid}, "task_list")):
+            return msgid
+    return None
 
 
 def _settle_reminders(db, ids: list[int], msgid: str | None, error: str | None, retry: bool = False) -> int:

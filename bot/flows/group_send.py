@@ -157,10 +157,10 @@ def send_todos(*, db, client, storage, guide: Guide, todo_ids: list[int], public
     return outcome
 
 
-def _paged(client, path: str, body: dict, key: str) -> list[dict]:
+def _paged(client, path: str, body: dict, key: str, limit: int = 1000) -> list[dict]:
     rows, cursor = [], ""
     while True:
-        answer = client.post(path, data={**body, "limit": 1000, **({"cursor": cursor} if cursor else {})})
+        answer = client.post(path, data={**body, "limit": limit, **({"cursor": cursor} if cursor else {})})
         rows += answer.get(key) or []
         cursor = answer.get("next_cursor") or ""
         if not cursor:

@@ -1,7 +1,9 @@
 """Group guard records: the policies, the reminders owed per join, the alerts, and their claims.
 
 A customer group belongs to the store of its owner. Sends are claimed one row at a time (a conditional
-UPDATE from pending to sending), so two jobs never send the same reminder or card.
+UPDATE from pending to sending, stamping claimed_at), so two jobs never send the same reminder or card. A job
+that dies between its claim and recording the outcome leaves its rows sending: the sweep takes them back
+(`take_back_stuck`) once they were claimed longer ago than any live job can take.
 """
 from __future__ import annotations
 
@@ -109,29 +111,50 @@ def groups_with_pending(*, session: Session) -> list[int]:
     return sorted(set(session.scalars(notices)) | set(session.scalars(alerts)))
 
 
-def _claim(session: Session, model, status, group_id: int) -> list:
+def _claim(session: Session, model, status, group_id: int) -> list[tuple]:
     """Take the group's rows whose status column is pending (pending -> sending); another job gets none of them.
+    Each row comes with its previous claimed_at (None if never claimed) and is stamped with this claim's time.
 
-    One conditional UPDATE: a concurrent claim waits for the row locks, then finds the rows no longer pending."""
-    taken = list(session.scalars(update(model).where(model.group_id == group_id, status == SEND_PENDING)
-                                 .values({status: SEND_SENDING}).returning(model.id)
-                                 .execution_options(synchronize_session=False)))
-    return list(session.scalars(select(model).where(model.id.in_(taken)).order_by(model.id))) if taken else []
+    One conditional UPDATE: a concurrent claim waits for the row locks, then finds the rows no longer pending.
+    It leaves claimed_at alone, so RETURNING gives the previous claim; the claimed rows then get the new one."""
+    earlier = dict(session.execute(update(model).where(model.group_id == group_id, status == SEND_PENDING)
+                                   .values({status: SEND_SENDING}).returning(model.id, model.claimed_at)
+                                   .execution_options(synchronize_session=False)).all())
+    if not earlier:
+        return []
+    session.execute(update(model).where(model.id.in_(earlier)).values(claimed_at=utcnow())
+                    .execution_options(synchronize_session=False))
+    rows = session.scalars(select(model).where(model.id.in_(earlier)).order_by(model.id))
+    return [(row, earlier[row.id]) for row in rows]
 
 
-def claim_reminders(*, session: Session, group_id: int) -> list[GroupJoinNotice]:
-    """Take the group's pending reminders."""
+def claim_reminders(*, session: Session, group_id: int) -> list[tuple[GroupJoinNotice, datetime | None]]:
+    """Take the group's pending reminders, each with the time of an earlier claim whose send may have reached
+    WeCom (its job died, or WeCom's answer was lost), or None for a reminder never tried."""
     return _claim(session, GroupJoinNotice, GroupJoinNotice.status, group_id)
 
 
 def claim_alert_cards(*, session: Session, group_id: int) -> list[GroupAlert]:
     """Take the group's alerts whose card is still to send."""
-    return _claim(session, GroupAlert, GroupAlert.notify_status, group_id)
+    return [alert for alert, _earlier in _claim(session, GroupAlert, GroupAlert.notify_status, group_id)]
+
+
+def take_back_stuck(*, session: Session, claimed_before: datetime) -> int:
+    """Put the reminders and alert cards still sending and claimed before claimed_before back to pending (their
+    job died between the claim and recording the outcome); the number taken back. claimed_at stays, so the
+    reminders' next send first looks in WeCom for the one the dead job may have made."""
+    taken = 0
+    for model, status in ((GroupJoinNotice, GroupJoinNotice.status), (GroupAlert, GroupAlert.notify_status)):
+        taken += session.execute(update(model).where(status == SEND_SENDING, model.claimed_at < claimed_before)
+                                 .values({status: SEND_PENDING})
+                                 .execution_options(synchronize_session=False)).rowcount
+    return taken
 
 
 def settle_reminders(*, session: Session, ids: list[int], msgid: str | None, error: str | None,
                      retry: bool = False) -> None:
-    """Record the outcome of one send of these reminders; retry puts them back to pending."""
+    """Record the outcome of one send of these reminders; retry puts them back to pending (claimed_at kept: WeCom
+    may have taken a send whose answer was lost, and the next claim looks for it)."""
     status = SEND_PENDING if retry else (SEND_FAILED if error else SEND_SENT)
     for row in session.scalars(select(GroupJoinNotice).where(GroupJoinNotice.id.in_(ids))):
         row.status, row.msgid, row.error = status, msgid, (error or None) and error[:200]
@@ -146,12 +169,17 @@ def settle_alert_card(*, session: Session, alert_id: int, error: str | None, ret
     alert.notified_at = utcnow() if alert.notify_status == SEND_SENT else None
 
 
-def reminder_names(*, session: Session, notices: list[GroupJoinNotice]) -> list[str]:
-    """The names of the members these reminders greet (customer names where known)."""
+def reminder_names(*, session: Session, notices: list[GroupJoinNotice]) -> dict[int, str]:
+    """The names these reminders greet, by group member (customer names where known), in member order."""
     rows = session.execute(select(GroupMember.id, Customer.name).outerjoin(
         Customer, Customer.id == GroupMember.customer_id).where(
-        GroupMember.id.in_([n.group_member_id for n in notices]))).all()
-    return [name for _id, name in rows if name]
+        GroupMember.id.in_([n.group_member_id for n in notices])).order_by(GroupMember.id)).all()
+    return {member_id: name for member_id, name in rows if name}
+
+
+def recorded_msgids(*, session: Session, msgids: list[str]) -> set[str]:
+    """Those of msgids that a reminder has recorded as its send."""
+    return set(session.scalars(select(GroupJoinNotice.msgid).where(GroupJoinNotice.msgid.in_(msgids))))
 
 
 def set_alert_status(*, session: Session, alert: GroupAlert, status: str, by: str, at: datetime) -> None:

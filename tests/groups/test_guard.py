@@ -147,10 +147,10 @@ def test_two_jobs_claiming_the_same_reminders_at_once_take_them_once(org, sandbo
 
     def claim_meanwhile() -> None:
         with db.transaction() as session:
-            second.extend(n.id for n in claim_reminders(session=session, group_id=group_id))
+            second.extend(n.id for n, _earlier in claim_reminders(session=session, group_id=group_id))
 
     with db.transaction() as session:
-        first = [n.id for n in claim_reminders(session=session, group_id=group_id)]
+        first = [n.id for n, _earlier in claim_reminders(session=session, group_id=group_id)]
         other = threading.Thread(target=claim_meanwhile)
         other.start()
         other.join(0.5)                          # it waits for this transaction's claim to commit
