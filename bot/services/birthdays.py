@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Sequence
 
-from sqlalchemy import delete, func, or_, select, tuple_
+from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from bot.rules.birthday_input import BirthdayStatement, parse_birthday_record
 from bot.rules.birthdays import supersedes
 from bot.rules.order_input import mobile_hash
 from bot.services.bulk import among, insert_rows
-from bot.services.orders import resolve_customers
+from bot.services.orders import names_customer, resolve_customers
 from models import BirthdayClaim, Customer, utcnow
 
 UPDATED, UNCHANGED, WAITING = "updated", "unchanged", "waiting"
@@ -81,14 +81,10 @@ def _keep_claims(session: Session, waiting: list[tuple[BirthdayStatement, str | 
 
 def apply_waiting_birthdays(*, session: Session, customer: Customer, mobile_hashes: set[str]) -> bool:
     """A customer became a friend: apply the birthdays that waited for them (the latest wins) and drop those
-    claims. True when the birthday changed."""
-    conditions = [CLAIMS.c.external_userid == customer.external_userid]
-    if customer.unionid:
-        conditions.append(CLAIMS.c.unionid == customer.unionid)
-    if mobile_hashes:
-        conditions.append(CLAIMS.c.mobile_hash.in_(sorted(mobile_hashes)))
+    claims (found as their waiting orders are: orders.names_customer). True when the birthday changed."""
+    named = names_customer(customer, mobile_hashes, CLAIMS.c.external_userid, CLAIMS.c.unionid, CLAIMS.c.mobile_hash)
     claims = session.execute(select(CLAIMS.c.id, CLAIMS.c.birthday, CLAIMS.c.source, CLAIMS.c.stated_at)
-                             .where(or_(*conditions)).order_by(CLAIMS.c.stated_at, CLAIMS.c.id)).all()
+                             .where(named).order_by(CLAIMS.c.stated_at, CLAIMS.c.id)).all()
     if not claims:
         return False
     changed = [state_birthday(customer, c.birthday, c.source, c.stated_at) for c in claims]

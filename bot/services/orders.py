@@ -249,15 +249,23 @@ def ingest(*, session: Session, raw_orders: Sequence[Any], secret_key: str) -> I
                                                                 secret_key=secret_key))
 
 
+def names_customer(customer: Customer, mobile_hashes: set[str], external_userid, unionid, mobile_hash):
+    """The WHERE clause of rows waiting for a customer (an order, a birthday claim) that name them by these
+    columns: their external_userid, their unionid when known, or one of their mobile hashes."""
+    conditions = [external_userid == customer.external_userid]
+    if customer.unionid:
+        conditions.append(unionid == customer.unionid)
+    if mobile_hashes:
+        conditions.append(mobile_hash.in_(sorted(mobile_hashes)))
+    return or_(*conditions)
+
+
 def match_pending_orders(*, session: Session, customer: Customer, mobile_hashes: set[str]) -> int:
     """Give the customer the unmatched orders that name them (external_userid, unionid or mobile)."""
-    conditions = [Order.external_userid == customer.external_userid]
-    if customer.unionid:
-        conditions.append(Order.unionid == customer.unionid)
-    if mobile_hashes:
-        conditions.append(Order.mobile_hash.in_(mobile_hashes))
     result = session.execute(
-        update(Order).where(Order.customer_id.is_(None), or_(*conditions))
+        update(Order).where(Order.customer_id.is_(None),
+                            names_customer(customer, mobile_hashes, Order.external_userid, Order.unionid,
+                                           Order.mobile_hash))
         .values(customer_id=customer.id, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
