@@ -25,6 +25,9 @@ TODAY = date(2026, 12, 5)
     ("13-01", (None, "birthday 13-01 is not a day of the year")),
     ("2027-01-01", (None, "birthday is in the future")),
     ("1900-01-01", (None, "birthday year is more than 120 years ago")),
+    ("1904-05-20", (None, "birthday year is more than 120 years ago")),   # a full date in NO_YEAR: not year-less
+    (datetime(1904, 5, 20), (None, "birthday year is more than 120 years ago")),
+    ("1904-02-30", (None, "birthday 02-30 is not a day of the 1904")),
     ("20 May", (None, "birthday must be YYYY-MM-DD or MM-DD")),
     (19900520, (None, "birthday must be a string (YYYY-MM-DD or MM-DD)")),
 ])
