@@ -18,7 +18,6 @@ counts as the customer's one new to-do of the day, and WeCom's receive cap still
 """
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date, datetime
 
@@ -59,15 +58,17 @@ def _checked(year: int | None, month: int, day: int, today: date) -> tuple[date 
     """The birthday of a day of a year (None: the year is unknown, stored in NO_YEAR), or why it is not one.
 
     A full date is checked whatever its year, NO_YEAR included: only a value sent without a year is year-less."""
-    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(NO_YEAR if year is None else year, month)[1]:
+    try:
+        value = date(NO_YEAR if year is None else year, month, day)   # year 0 is not one either
+    except ValueError:
         return None, f"birthday {month:02d}-{day:02d} is not a day of the {'year' if year is None else year}"
     if year is None:
-        return date(NO_YEAR, month, day), None
-    if date(year, month, day) > today:
+        return value, None
+    if value > today:
         return None, "birthday is in the future"
     if year < today.year - MAX_AGE_YEARS:
         return None, f"birthday year is more than {MAX_AGE_YEARS} years ago"
-    return date(year, month, day), None
+    return value, None
 
 
 def year_known(birthday: date) -> bool:

@@ -103,6 +103,15 @@ def test_the_customers_api_reports_each_record_and_a_birthday_waits_for_a_custom
     assert unsigned.status_code == 401 and birthday_of(db, lin)[0] == date(1988, 12, 14)
 
 
+def test_a_birthday_in_year_zero_is_rejected_as_its_record_only(client, org, sandbox, driver, work, db):
+    lin = _friend(sandbox, driver, work, "林女士")
+    response = post_birthdays(client, [{"external_userid": lin, "birthday": "0000-05-20"},
+                                       {"external_userid": lin, "birthday": "1988-12-14"}])
+    assert response.status_code == 207, response.get_data(as_text=True)
+    assert response.get_json()["results"][0]["errors"] == ["birthday 05-20 is not a day of the 0"]
+    assert birthday_of(db, lin) == (date(1988, 12, 14), "import")
+
+
 def test_a_member_system_file_imports_row_by_row(app, client, org, sandbox, driver, work, db, tmp_path):
     lin, wu = _friend(sandbox, driver, work, "林女士"), _friend(sandbox, driver, work, "吴女士")
     rows = [["external_userid", "unionid", "mobile", "birthday"], [lin, "", "", "1991-07-07"],

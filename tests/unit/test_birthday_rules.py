@@ -28,6 +28,7 @@ TODAY = date(2026, 12, 5)
     ("1904-05-20", (None, "birthday year is more than 120 years ago")),   # a full date in NO_YEAR: not year-less
     (datetime(1904, 5, 20), (None, "birthday year is more than 120 years ago")),
     ("1904-02-30", (None, "birthday 02-30 is not a day of the 1904")),
+    ("0000-05-20", (None, "birthday 05-20 is not a day of the 0")),
     ("20 May", (None, "birthday must be YYYY-MM-DD or MM-DD")),
     (19900520, (None, "birthday must be a string (YYYY-MM-DD or MM-DD)")),
 ])
