@@ -170,23 +170,6 @@ def birthday_in(year: int, birthday: date) -> date:
     return date(year, birthday.month, birthday.day)
 
 
-def parse_birthday(text: str, today: date) -> date | None:
-    """A birthday as a guide enters it (YYYY-MM-DD; empty clears it); ValueError with a Chinese message when
-    it is not a real past date within a human lifetime."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        value = date.fromisoformat(text)
-    except ValueError:
-        raise ValueError("生日格式应为 年-月-日，例如 1990-05-20") from None
-    if value > today:
-        raise ValueError("生日不能晚于今天")
-    if value.year < today.year - 120:
-        raise ValueError("生日年份不合理")
-    return value
-
-
 def birthday_reference(trigger: str, year: int, month: int, day: int = 1) -> date:
     """The reference day of a birthday touch for someone born on (month, day), in `year`."""
     if trigger == "birthday_month_start":
