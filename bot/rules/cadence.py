@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 
 from bot.rules.birthdays import list_priority
 from bot.rules.membership import is_active
-from bot.rules.metrics import in_audience, quadrant_problems
+from bot.rules.metrics import in_audience
 
 KIND_LABELS = {"lifecycle": "会员关怀", "revisit": "回访", "birthday": "生日关怀", "second_purchase": "复购机会",
                "replenishment": "补货提醒"}
@@ -106,8 +106,6 @@ def cadence_problems(rule: Cadence) -> list[str]:
         problems.append("生日规则不使用回访节点")
     if not 0 <= rule.priority <= 100:
         problems.append("优先级须在 0 到 100 之间")
-    if quadrant_problems(rule.quadrants):
-        problems.append("未知的顾客象限")
     return problems
 
 
