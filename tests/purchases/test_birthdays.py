@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import time
+import zipfile
 from datetime import date, datetime
 
 from openpyxl import Workbook
@@ -131,6 +132,18 @@ def test_a_member_system_file_imports_row_by_row(app, client, org, sandbox, driv
     result = app.test_cli_runner().invoke(args=["customers", "import-birthdays", str(tmp_path / "members.xlsx")])
     assert result.exit_code == 0 and "updated 1," in result.output, result.output
     assert birthday_of(db, wu) == (date(1992, 8, 8), "import")
+
+
+def test_a_file_the_import_commands_cannot_read_is_refused_with_a_message(app, org, tmp_path):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as packed:
+        packed.writestr("notes.txt", "a zip, but not a workbook")
+    for body in (b"an export saved under the wrong name", archive.getvalue()):
+        for name, command in (("members.xlsx", ["customers", "import-birthdays"]), ("pos.xlsx", ["orders", "import"])):
+            (tmp_path / name).write_bytes(body)
+            result = app.test_cli_runner().invoke(args=[*command, str(tmp_path / name)])
+            assert result.exit_code == 1 and result.output.startswith("Error: "), (command, result.output)
+            assert "cannot be read as XLSX" in result.output and isinstance(result.exception, SystemExit), command
 
 
 def test_a_pos_export_carries_the_buyers_birthday_in_a_date_cell(app, org, sandbox, driver, work, db, tmp_path):
