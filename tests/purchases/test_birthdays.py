@@ -144,6 +144,11 @@ def test_a_file_the_import_commands_cannot_read_is_refused_with_a_message(app, o
             result = app.test_cli_runner().invoke(args=[*command, str(tmp_path / name)])
             assert result.exit_code == 1 and result.output.startswith("Error: "), (command, result.output)
             assert "cannot be read as XLSX" in result.output and isinstance(result.exception, SystemExit), command
+    too_long = 'external_userid,birthday\n"' + "x" * 200_000 + '",1990-01-01\n'   # over the csv module's field limit
+    for name, command in (("members.csv", ["customers", "import-birthdays"]), ("pos.csv", ["orders", "import"])):
+        (tmp_path / name).write_text(too_long, encoding="utf-8")
+        result = app.test_cli_runner().invoke(args=[*command, str(tmp_path / name)])
+        assert result.exit_code == 1 and "cannot be read as CSV" in result.output, (command, result.output)
 
 
 def test_a_pos_export_carries_the_buyers_birthday_in_a_date_cell(app, org, sandbox, driver, work, db, tmp_path):
