@@ -7,7 +7,7 @@ import io
 import json
 import time
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 from openpyxl import Workbook
 from sqlalchemy import select
@@ -111,6 +111,34 @@ def test_a_birthday_in_year_zero_is_rejected_as_its_record_only(client, org, san
     assert response.status_code == 207, response.get_data(as_text=True)
     assert response.get_json()["results"][0]["errors"] == ["birthday 05-20 is not a day of the 0"]
     assert birthday_of(db, lin) == (date(1988, 12, 14), "import")
+
+
+def test_a_waiting_birthday_keeps_the_latest_statement_per_person_named(db, org):
+    from bot.rules.birthday_input import BirthdayStatement
+    from bot.services.birthdays import record_birthdays
+
+    day = datetime(2026, 3, 1, tzinfo=timezone.utc)
+
+    def stated(birthday: date, days: int, **who) -> BirthdayStatement:
+        return BirthdayStatement(birthday, "import", day + timedelta(days=days), None, **who)
+
+    def claims() -> dict:
+        with db.transaction() as session:
+            return {(c.external_userid, c.unionid, c.mobile_hash is not None): c.birthday
+                    for c in session.scalars(select(BirthdayClaim))}
+
+    with db.transaction() as session:
+        assert record_birthdays(session=session, secret_key="k", statements=[
+            stated(date(1990, 3, 8), 1, external_userid="wm-a"), stated(date(1990, 4, 4), 0, external_userid="wm-a"),
+            stated(date(1991, 1, 1), 0, mobile="13800138000"),
+            stated(date(1992, 2, 2), 0, external_userid="wm-a", unionid="u-a")]) == ["waiting"] * 4
+    expected = {("wm-a", None, False): date(1990, 3, 8), (None, None, True): date(1991, 1, 1),
+                ("wm-a", "u-a", False): date(1992, 2, 2)}
+    assert claims() == expected
+    with db.transaction() as session:   # an older statement leaves a claim, a newer one replaces it
+        record_birthdays(session=session, secret_key="k", statements=[
+            stated(date(1980, 1, 1), -1, external_userid="wm-a"), stated(date(1993, 3, 3), 2, mobile="13800138000")])
+    assert claims() == {**expected, (None, None, True): date(1993, 3, 3)}
 
 
 def test_a_member_system_file_imports_row_by_row(app, client, org, sandbox, driver, work, db, tmp_path):
