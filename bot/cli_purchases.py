@@ -1,8 +1,6 @@
 """Operator commands for orders and tier tags: `flask --app wsgi orders import FILE`, `tags sync`."""
 from __future__ import annotations
 
-import csv
-
 from pathlib import Path
 
 import click
@@ -58,7 +56,7 @@ def import_orders(file: Path, timezone: str | None) -> None:
             if chunk:
                 _ingest_chunk(runtime, chunk, totals, rejected)
                 bar.update(sum(len(o.lines) for o in chunk))
-    except (ValueError, UnicodeDecodeError, csv.Error) as exc:   # not a file of rows it can read
+    except ValueError as exc:   # not a file of rows it can read (bot.services.order_files.read_rows)
         raise click.ClickException(str(exc)) from exc
     click.echo(f"imported {totals['created']}, updated {totals['updated']}, unchanged {totals['unchanged']}, "
                f"rejected {totals['rejected']}" + (f", repeated {totals['duplicate']}" if totals["duplicate"] else ""))

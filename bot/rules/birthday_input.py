@@ -1,5 +1,5 @@
-"""Validation of the birthdays the brand's systems send: an order's buyer birthday and the member system's
-records (pure, no database; the rules of a birthday value are bot.rules.birthdays')."""
+"""Validation of the birthdays the brand's systems send (an order's buyer birthday and the member system's
+records) and of the one a guide types (pure, no database; the rules of a birthday value are bot.rules.birthdays')."""
 from __future__ import annotations
 
 import re
@@ -48,6 +48,22 @@ _CHINESE = [
     (re.compile(r"(\w+) is longer than (\d+) characters"), r"\1 超过 \2 个字符"),
     (re.compile(r"(\w+) (contains a NUL character|must be a string)"), r"\1 格式不对"),
 ]
+
+
+def parse_typed_birthday(text: str, today: date) -> date | None:
+    """A birthday as a guide enters it (YYYY-MM-DD; empty clears it); ValueError with a Chinese message when
+    it is not a real past date within a human lifetime (bot.rules.birthdays' checks)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("生日格式应为 年-月-日，例如 1990-05-20") from None
+    birthday, problem = parse_birthday_value(value, today)
+    if problem:
+        raise ValueError(reason_in_chinese(problem))
+    return birthday
 
 
 def reason_in_chinese(reason: str) -> str:

@@ -18,7 +18,6 @@ counts as the customer's one new to-do of the day, and WeCom's receive cap still
 """
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date, datetime
 
@@ -51,17 +50,23 @@ def parse_birthday_value(value: object, today: date) -> tuple[date | None, str |
     if full:
         return _checked(int(full[1]), int(full[2]), int(full[3]), today)
     if short:
-        return _checked(NO_YEAR, int(short[1]), int(short[2]), today)
+        return _checked(None, int(short[1]), int(short[2]), today)
     return None, "birthday must be YYYY-MM-DD or MM-DD"
 
 
-def _checked(year: int, month: int, day: int, today: date) -> tuple[date | None, str | None]:
-    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(NO_YEAR if year == NO_YEAR else year, month)[1]:
-        return None, f"birthday {month:02d}-{day:02d} is not a day of the {'year' if year == NO_YEAR else year}"
-    value = date(year, month, day)
-    if year != NO_YEAR and value > today:
+def _checked(year: int | None, month: int, day: int, today: date) -> tuple[date | None, str | None]:
+    """The birthday of a day of a year (None: the year is unknown, stored in NO_YEAR), or why it is not one.
+
+    A full date is checked whatever its year, NO_YEAR included: only a value sent without a year is year-less."""
+    try:
+        value = date(NO_YEAR if year is None else year, month, day)   # year 0 is not one either
+    except ValueError:
+        return None, f"birthday {month:02d}-{day:02d} is not a day of the {'year' if year is None else year}"
+    if year is None:
+        return value, None
+    if value > today:
         return None, "birthday is in the future"
-    if year != NO_YEAR and year < today.year - MAX_AGE_YEARS:
+    if year < today.year - MAX_AGE_YEARS:
         return None, f"birthday year is more than {MAX_AGE_YEARS} years ago"
     return value, None
 

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 
 from bot.rules.birthdays import list_priority
 from bot.rules.membership import is_active
-from bot.rules.metrics import in_audience, quadrant_problems
+from bot.rules.metrics import in_audience
 
 KIND_LABELS = {"lifecycle": "会员关怀", "revisit": "回访", "birthday": "生日关怀", "second_purchase": "复购机会",
                "replenishment": "补货提醒"}
@@ -106,8 +106,6 @@ def cadence_problems(rule: Cadence) -> list[str]:
         problems.append("生日规则不使用回访节点")
     if not 0 <= rule.priority <= 100:
         problems.append("优先级须在 0 到 100 之间")
-    if quadrant_problems(rule.quadrants):
-        problems.append("未知的顾客象限")
     return problems
 
 
@@ -168,23 +166,6 @@ def birthday_in(year: int, birthday: date) -> date:
     if birthday.month == 2 and birthday.day == 29 and not calendar.isleap(year):
         return date(year, 2, 28)
     return date(year, birthday.month, birthday.day)
-
-
-def parse_birthday(text: str, today: date) -> date | None:
-    """A birthday as a guide enters it (YYYY-MM-DD; empty clears it); ValueError with a Chinese message when
-    it is not a real past date within a human lifetime."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        value = date.fromisoformat(text)
-    except ValueError:
-        raise ValueError("生日格式应为 年-月-日，例如 1990-05-20") from None
-    if value > today:
-        raise ValueError("生日不能晚于今天")
-    if value.year < today.year - 120:
-        raise ValueError("生日年份不合理")
-    return value
 
 
 def birthday_reference(trigger: str, year: int, month: int, day: int = 1) -> date:

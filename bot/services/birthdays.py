@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Sequence
 
-from sqlalchemy import delete, func, or_, select, tuple_
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from bot.rules.birthday_input import BirthdayStatement, parse_birthday_record
 from bot.rules.birthdays import supersedes
 from bot.rules.order_input import mobile_hash
 from bot.services.bulk import among, insert_rows
-from bot.services.orders import resolve_customers
+from bot.services.orders import names_customer, resolve_customers
 from models import BirthdayClaim, Customer, utcnow
 
 UPDATED, UNCHANGED, WAITING = "updated", "unchanged", "waiting"
@@ -64,14 +64,18 @@ def _keep_claims(session: Session, waiting: list[tuple[BirthdayStatement, str | 
         latest[(statement.external_userid or "", statement.unionid or "", hashed or "")] = statement
     if not latest:
         return
-    columns = [func.coalesce(c, "") for c in (CLAIMS.c.external_userid, CLAIMS.c.unionid, CLAIMS.c.mobile_hash)]
-    named = tuple_(*columns)
-    kept = {(a, b, c): at for a, b, c, at in session.execute(
-        select(*columns, func.max(CLAIMS.c.stated_at)).where(named.in_(sorted(latest))).group_by(*columns))}
-    fresh = {key: s for key, s in latest.items() if key not in kept or supersedes(s.stated_at, kept[key])}
+    kept: dict[tuple, list] = {}    # the stored claims of the same persons: their ids and statement times
+    for row in _claims_naming(session, latest):
+        key = (row.external_userid or "", row.unionid or "", row.mobile_hash or "")
+        if key in latest:
+            kept.setdefault(key, []).append(row)
+    fresh = {key: s for key, s in latest.items()
+             if key not in kept or supersedes(s.stated_at, max(r.stated_at for r in kept[key]))}
     if not fresh:
         return
-    session.execute(delete(CLAIMS).where(named.in_(sorted(fresh))))
+    stale = [r.id for key in fresh for r in kept.get(key, [])]
+    if stale:
+        session.execute(delete(CLAIMS).where(among(session, CLAIMS.c.id, stale)))
     now = utcnow()
     insert_rows(session, CLAIMS, [
         {"external_userid": key[0] or None, "unionid": key[1] or None, "mobile_hash": key[2] or None,
@@ -79,16 +83,22 @@ def _keep_claims(session: Session, waiting: list[tuple[BirthdayStatement, str | 
         for key, s in fresh.items()])
 
 
+def _claims_naming(session: Session, keys) -> list:
+    """The claims sharing an external_userid, unionid or mobile hash with these keys (through each column's
+    index; the caller keeps those naming exactly the same person)."""
+    conditions = [among(session, column, sorted({key[n] for key in keys if key[n]}))
+                  for n, column in enumerate((CLAIMS.c.external_userid, CLAIMS.c.unionid, CLAIMS.c.mobile_hash))
+                  if any(key[n] for key in keys)]
+    return session.execute(select(CLAIMS.c.id, CLAIMS.c.external_userid, CLAIMS.c.unionid, CLAIMS.c.mobile_hash,
+                                  CLAIMS.c.stated_at).where(or_(*conditions))).all()
+
+
 def apply_waiting_birthdays(*, session: Session, customer: Customer, mobile_hashes: set[str]) -> bool:
     """A customer became a friend: apply the birthdays that waited for them (the latest wins) and drop those
-    claims. True when the birthday changed."""
-    conditions = [CLAIMS.c.external_userid == customer.external_userid]
-    if customer.unionid:
-        conditions.append(CLAIMS.c.unionid == customer.unionid)
-    if mobile_hashes:
-        conditions.append(CLAIMS.c.mobile_hash.in_(sorted(mobile_hashes)))
+    claims (found as their waiting orders are: orders.names_customer). True when the birthday changed."""
+    named = names_customer(customer, mobile_hashes, CLAIMS.c.external_userid, CLAIMS.c.unionid, CLAIMS.c.mobile_hash)
     claims = session.execute(select(CLAIMS.c.id, CLAIMS.c.birthday, CLAIMS.c.source, CLAIMS.c.stated_at)
-                             .where(or_(*conditions)).order_by(CLAIMS.c.stated_at, CLAIMS.c.id)).all()
+                             .where(named).order_by(CLAIMS.c.stated_at, CLAIMS.c.id)).all()
     if not claims:
         return False
     changed = [state_birthday(customer, c.birthday, c.source, c.stated_at) for c in claims]

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.rules.form_input import MAX_ID, parse_int
 from bot.rules.metrics import DeletionCounts, QuadrantThresholds
 from bot.services.metrics import store_metrics
 from models import Friendship, Guide, Store
@@ -57,8 +58,9 @@ def resolve_scope(*, session: Session, key: str | None) -> Scope | None:
     if key == "all":
         return Scope("全部门店", None)
     kind, _, value = key.partition(":")
-    if kind == "store" and value.isdigit():
-        store = session.get(Store, int(value))
+    if kind == "store":
+        store_id = parse_int(value, low=1, high=MAX_ID)
+        store = session.get(Store, store_id) if store_id is not None else None
         return Scope(store.name, [store.id], key) if store else None
     if kind == "region" and value:
         ids = list(session.scalars(select(Store.id).where(Store.region == value).order_by(Store.id)))

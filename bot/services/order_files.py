@@ -9,6 +9,8 @@ print local time).
 from __future__ import annotations
 
 import csv
+import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +20,19 @@ from zoneinfo import ZoneInfo
 ORDER_FIELDS = ("order_no", "store_code", "paid_at", "amount", "status", "refunded_amount", "external_userid",
                 "unionid", "mobile", "guide_userid", "customer_birthday")
 ITEM_FIELDS = ("sku", "name", "category", "quantity", "unit_price")
+
+
+class UnreadableFile(ValueError):
+    """The file is not a table its suffix says (a broken XLSX, a CSV line the csv module cannot read)."""
+
+
+@contextmanager
+def _readable(path: Path):
+    """Turn the readers' own errors for a file that is not what its name says into UnreadableFile."""
+    try:
+        yield
+    except (csv.Error, zipfile.BadZipFile, KeyError) as exc:   # KeyError: a zip that is not a workbook
+        raise UnreadableFile(f"{path.name} cannot be read as {path.suffix[1:].upper()}: {exc}") from exc
 
 
 @dataclass
@@ -71,28 +86,30 @@ def _rows_xlsx(path: Path) -> Iterator[tuple[int, dict]]:
 
 
 def count_rows(path: Path) -> int:
-    """Data rows in the file (for a progress bar)."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
+    """Data rows in the file (for a progress bar); UnreadableFile when it cannot be read."""
+    with _readable(path):
+        if path.suffix.lower() == ".xlsx":
+            from openpyxl import load_workbook
 
-        workbook = load_workbook(path, read_only=True)
-        try:
-            return max((workbook.worksheets[0].max_row or 1) - 1, 0)
-        finally:
-            workbook.close()
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+            workbook = load_workbook(path, read_only=True)
+            try:
+                return max((workbook.worksheets[0].max_row or 1) - 1, 0)
+            finally:
+                workbook.close()
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
 
 
 def read_rows(path: Path, timezone: str) -> Iterator[tuple[int, dict]]:
     """Each data row of a CSV or XLSX file with its line number, keyed by the lower-cased header, its cells
-    trimmed (empty: None; a date-time cell as ISO 8601 in `timezone`, a birthday cell as its day)."""
+    trimmed (empty: None; a date-time cell as ISO 8601 in `timezone`, a birthday cell as its day). A ValueError
+    for a file it cannot read: another suffix, UnreadableFile, a UnicodeDecodeError for a CSV not in UTF-8."""
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise ValueError("only .csv and .xlsx files can be imported")
     tz = ZoneInfo(timezone)
-    rows = _rows_xlsx(path) if path.suffix.lower() == ".xlsx" else _rows_csv(path)
-    for line, row in rows:
-        yield line, {k: _cell(v, tz, k) for k, v in row.items()}
+    with _readable(path):
+        for line, row in _rows_xlsx(path) if path.suffix.lower() == ".xlsx" else _rows_csv(path):
+            yield line, {k: _cell(v, tz, k) for k, v in row.items()}
 
 
 def read_orders(path: Path, timezone: str) -> Iterator[FileOrder]:

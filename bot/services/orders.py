@@ -64,6 +64,7 @@ class _Pending:
     indexes: list[int]
     store_id: int = 0
     timezone: str = "Asia/Shanghai"
+    customer_id: int | None = None   # the friend the order names, when there is one
 
 
 def _label(raw: Any, name: str) -> str | None:
@@ -184,9 +185,11 @@ def _store(session: Session, pending: dict, outcomes: list, secret_key: str) -> 
                                                        if p.order.guide_userid})
     hashes = {id(p.order): mobile_hash(secret_key, p.order.mobile) for p in pending.values() if p.order.mobile}
     customers = resolve_customers(session, [p.order for p in pending.values()], hashes)
+    for p in pending.values():
+        p.customer_id = customers.get(id(p.order))
     by_key = {(p.store_id, p.order.order_no): p for p in pending.values()}
     existing = _existing(session, list(by_key))
-    new_rows = {key: _order_row(p, customers.get(id(p.order)), guides.get(p.order.guide_userid or ""),
+    new_rows = {key: _order_row(p, p.customer_id, guides.get(p.order.guide_userid or ""),
                                 hashes.get(id(p.order)), now) for key, p in by_key.items() if key not in existing}
     created = _insert_orders(session, list(new_rows.values()))
     _insert_items(session, created, pending)
@@ -229,11 +232,12 @@ def store_batch(*, session: Session, raw_orders: Sequence[Any], secret_key: str)
 
 
 def _birthdays(pending: dict, outcomes: list[Outcome | None]) -> list[BirthdayStatement]:
-    """The buyers' birthdays of the stored orders, each stated when its order was paid."""
-    stored = [p.order for p in pending.values() if p.order.customer_birthday
+    """The buyers' birthdays of the stored orders, each stated when its order was paid, naming the customer the
+    order was matched to (resolved once, here) or, for someone not a friend yet, the order's own identity."""
+    stored = [p for p in pending.values() if p.order.customer_birthday
               and outcomes[p.indexes[0]] is not None and outcomes[p.indexes[0]].result != REJECTED]
-    return [BirthdayStatement(o.customer_birthday, SOURCE_POS, o.paid_at, None, o.external_userid, o.unionid, o.mobile)
-            for o in stored]
+    return [BirthdayStatement(p.order.customer_birthday, SOURCE_POS, p.order.paid_at, p.customer_id,
+                              p.order.external_userid, p.order.unionid, p.order.mobile) for p in stored]
 
 
 def recompute_tiers(*, session: Session, result: IngestResult) -> IngestResult:
@@ -249,15 +253,23 @@ def ingest(*, session: Session, raw_orders: Sequence[Any], secret_key: str) -> I
                                                                 secret_key=secret_key))
 
 
+def names_customer(customer: Customer, mobile_hashes: set[str], external_userid, unionid, mobile_hash):
+    """The WHERE clause of rows waiting for a customer (an order, a birthday claim) that name them by these
+    columns: their external_userid, their unionid when known, or one of their mobile hashes."""
+    conditions = [external_userid == customer.external_userid]
+    if customer.unionid:
+        conditions.append(unionid == customer.unionid)
+    if mobile_hashes:
+        conditions.append(mobile_hash.in_(sorted(mobile_hashes)))
+    return or_(*conditions)
+
+
 def match_pending_orders(*, session: Session, customer: Customer, mobile_hashes: set[str]) -> int:
     """Give the customer the unmatched orders that name them (external_userid, unionid or mobile)."""
-    conditions = [Order.external_userid == customer.external_userid]
-    if customer.unionid:
-        conditions.append(Order.unionid == customer.unionid)
-    if mobile_hashes:
-        conditions.append(Order.mobile_hash.in_(mobile_hashes))
     result = session.execute(
-        update(Order).where(Order.customer_id.is_(None), or_(*conditions))
+        update(Order).where(Order.customer_id.is_(None),
+                            names_customer(customer, mobile_hashes, Order.external_userid, Order.unionid,
+                                           Order.mobile_hash))
         .values(customer_id=customer.id, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )

@@ -32,6 +32,7 @@ from bot.services.bulk import (analyze, estimated_rows, fill_scratch, insert_fro
                                insert_rows, is_postgresql, scratch_table, secondary_indexes_rebuilt, update_rows,
                                vacuum_analyze)
 from bot.services.effect import held_out, record_assignments, with_bucket
+from bot.services.metrics import thresholds_from
 from bot.services.todos_cadences import as_cadence, list_rules
 from bot.services.todos_sql import ALL, Scope, active_friendship, owners, rule_selects, runout_rows, with_constants
 from models import (CadenceRule, CommerceEvent, Customer, CustomerPurchase, Friendship, Guide, HoldoutAssignment,
@@ -63,9 +64,7 @@ class Policy:
     @classmethod
     def from_settings(cls, settings) -> "Policy":
         return cls(settings.TODO_CAP_PER_GUIDE, settings.TODO_RECENT_CONTACT_DAYS, settings.GROUPSEND_CAP_MODE,
-                   holdout_percent=settings.HOLDOUT_PERCENT,
-                   quadrants=QuadrantThresholds(settings.QUADRANT_HIGH_AMOUNT, settings.QUADRANT_MID_AMOUNT,
-                                                settings.QUADRANT_WINDOW_DAYS))
+                   holdout_percent=settings.HOLDOUT_PERCENT, quadrants=thresholds_from(settings))
 
 
 @dataclass

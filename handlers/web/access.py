@@ -107,7 +107,11 @@ def require_guide_id() -> int:
 def store_today(session) -> date:
     """Today in the signed-in member's store time zone (the business time zone without a store)."""
     principal = current_principal()
-    store = session.get(Store, principal.store_id) if principal and principal.store_id else None
+    return today_at(session.get(Store, principal.store_id) if principal and principal.store_id else None)
+
+
+def today_at(store: Store | None) -> date:
+    """Today in the store's time zone (the business time zone without a store or a zone)."""
     tz = (store.timezone if store else None) or current_app.config["SETTINGS"].TIMEZONE
     return datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date()
 

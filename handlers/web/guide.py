@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from bot.rules.cadence import parse_birthday
+from bot.rules.birthday_input import parse_typed_birthday
 from bot.services.group_guard import one_customer_group_for
 from bot.services.guide_views import STATUS_FILTERS, customer_detail, customer_page, set_birthday
 from handlers.auth_helpers import get_or_404
@@ -48,7 +48,7 @@ def birthday(external_userid: str):
     typed = request.form.get("birthday", "")
     with current_app.extensions["runtime"].db.transaction() as session:
         try:
-            value = parse_birthday(typed, store_today(session))
+            value = parse_typed_birthday(typed, store_today(session))
         except ValueError as exc:
             error = str(exc)
         else:

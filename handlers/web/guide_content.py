@@ -1,16 +1,13 @@
 """The guide's view of HQ materials (素材): only what is shared with their store, valid and enabled."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, current_app, render_template, request
 
 from bot.services.tracking import guide_link
 from content_library.catalogue import get_material, materials_for_store, visible_to_store
 from content_library.forms import KIND_LABELS
 from content_library.payloads import Personal, text_for
-from handlers.web.access import current_principal, install_error_pages, require_guide_id, role_required
+from handlers.web.access import current_principal, install_error_pages, require_guide_id, role_required, today_at
 from models import Store
 
 bp = Blueprint("guide_content", __name__, url_prefix="/guide/content", template_folder="templates")
@@ -26,16 +23,12 @@ def _own_store(session) -> Store:
     return store
 
 
-def _today(store: Store):
-    return datetime.now(timezone.utc).astimezone(ZoneInfo(store.timezone or "Asia/Shanghai")).date()
-
-
 @bp.get("/")
 @role_required("guide", "manager")
 def materials():
     with current_app.extensions["runtime"].db.transaction() as session:
         store = _own_store(session)
-        rows = materials_for_store(session=session, store=store, on=_today(store))
+        rows = materials_for_store(session=session, store=store, on=today_at(store))
         return render_template("content/guide_list.html", materials=rows, store=store, kinds=KIND_LABELS)
 
 
@@ -45,7 +38,7 @@ def material(material_id: int):
     with current_app.extensions["runtime"].db.transaction() as session:
         store = _own_store(session)
         found = get_material(session=session, material_id=material_id)
-        if found is None or not visible_to_store(found, store, _today(store)):
+        if found is None or not visible_to_store(found, store, today_at(store)):
             abort(404)
         settings = current_app.config["SETTINGS"]
         link = guide_link(settings.SECRET_KEY, settings.PUBLIC_BASE_URL, guide_id=require_guide_id(),
@@ -59,7 +52,7 @@ def material(material_id: int):
 def _texts(material, store: Store, guide: str, link: str) -> tuple[str, str]:
     """The copy for a sample customer (the preview), and the text to send: a neutral address the guide may edit,
     `{link}` being the guide's own tracked link."""
-    on = _today(store)
+    on = today_at(store)
     sample = Personal(customer_name="王芳", customer_gender=2, guide=guide, store=store.name, link=link)
     return text_for(material, sample, on=on), text_for(material, Personal(guide=guide, store=store.name, link=link),
                                                        on=on)

@@ -1,16 +1,15 @@
 """Leaderboards: a store's guides (managers: their own store; HQ: any) with trends and XLSX, HQ's store ranking."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from bot.rules.leaderboard import METRICS, PERIODS, normalize_metric, normalize_period, shift, trend_range
 from bot.services.leaderboard import board_xlsx, display, guide_board, store_board, trends
 from handlers.auth_helpers import get_or_404
-from handlers.web.access import current_principal, install_error_pages, require_store, role_required
+from handlers.web.access import current_principal, install_error_pages, require_store, role_required, today_at
 from handlers.web.charts import trend_svg
 from handlers.web.params import date_arg, int_arg
 from models import Store
@@ -25,15 +24,9 @@ def _db():
     return current_app.extensions["runtime"].db
 
 
-def _today(tz: str | None) -> date:
-    """Today in the store's time zone (the business's without one): the default day, where the trend stops."""
-    zone = ZoneInfo(tz or current_app.config["SETTINGS"].TIMEZONE)
-    return datetime.now(timezone.utc).astimezone(zone).date()
-
-
-def _day(tz: str | None) -> date:
+def _day(store: Store | None) -> date:
     """?date= (400 when it is not a day of 2000-2099, whose periods and neighbours all exist), else today."""
-    return date_arg("date", _today(tz))
+    return date_arg("date", today_at(store))
 
 
 def _store_id() -> int:
@@ -49,8 +42,8 @@ def _store_id() -> int:
     return require_store(store)
 
 
-def _params(tz: str | None) -> tuple[str, date, str]:
-    return normalize_period(request.args.get("period")), _day(tz), normalize_metric(request.args.get("metric"))
+def _params(store: Store | None) -> tuple[str, date, str]:
+    return normalize_period(request.args.get("period")), _day(store), normalize_metric(request.args.get("metric"))
 
 
 @bp.get("/manager/leaderboard")
@@ -61,11 +54,11 @@ def guides():
     store_id = _store_id()
     with _db().transaction() as session:
         store = get_or_404(session.get(Store, store_id))
-        period, day, metric = _params(store.timezone)
+        period, day, metric = _params(store)
         board = guide_board(session=session, store=store, period=period, day=day, metric=metric)
         start, end = trend_range(period, day)
         series = trends(session=session, store_id=store.id, guide_ids=[r["guide_id"] for r in board.rows],
-                        start=start, end=end, metric=metric, today=_today(store.timezone))
+                        start=start, end=end, metric=metric, today=today_at(store))   # the line stops there
         charts = {gid: trend_svg(points, METRICS[metric].label) for gid, points in series.items()}
         return render_template("leaderboard/guides.html", board=board, store=store, charts=charts,
                                metrics=METRICS, periods=PERIODS, display=display, day=day,
@@ -79,7 +72,7 @@ def guides_xlsx():
     store_id = _store_id()
     with _db().transaction() as session:
         store = get_or_404(session.get(Store, store_id))
-        period, day, metric = _params(store.timezone)
+        period, day, metric = _params(store)
         board = guide_board(session=session, store=store, period=period, day=day, metric=metric)
         name = store.name
     data = board_xlsx(board, f"{name} 导购排行")

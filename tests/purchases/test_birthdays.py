@@ -6,7 +6,8 @@ import csv
 import io
 import json
 import time
-from datetime import date, datetime
+import zipfile
+from datetime import date, datetime, timedelta, timezone
 
 from openpyxl import Workbook
 from sqlalchemy import select
@@ -103,6 +104,43 @@ def test_the_customers_api_reports_each_record_and_a_birthday_waits_for_a_custom
     assert unsigned.status_code == 401 and birthday_of(db, lin)[0] == date(1988, 12, 14)
 
 
+def test_a_birthday_in_year_zero_is_rejected_as_its_record_only(client, org, sandbox, driver, work, db):
+    lin = _friend(sandbox, driver, work, "林女士")
+    response = post_birthdays(client, [{"external_userid": lin, "birthday": "0000-05-20"},
+                                       {"external_userid": lin, "birthday": "1988-12-14"}])
+    assert response.status_code == 207, response.get_data(as_text=True)
+    assert response.get_json()["results"][0]["errors"] == ["birthday 05-20 is not a day of the 0"]
+    assert birthday_of(db, lin) == (date(1988, 12, 14), "import")
+
+
+def test_a_waiting_birthday_keeps_the_latest_statement_per_person_named(db, org):
+    from bot.rules.birthday_input import BirthdayStatement
+    from bot.services.birthdays import record_birthdays
+
+    day = datetime(2026, 3, 1, tzinfo=timezone.utc)
+
+    def stated(birthday: date, days: int, **who) -> BirthdayStatement:
+        return BirthdayStatement(birthday, "import", day + timedelta(days=days), None, **who)
+
+    def claims() -> dict:
+        with db.transaction() as session:
+            return {(c.external_userid, c.unionid, c.mobile_hash is not None): c.birthday
+                    for c in session.scalars(select(BirthdayClaim))}
+
+    with db.transaction() as session:
+        assert record_birthdays(session=session, secret_key="k", statements=[
+            stated(date(1990, 3, 8), 1, external_userid="wm-a"), stated(date(1990, 4, 4), 0, external_userid="wm-a"),
+            stated(date(1991, 1, 1), 0, mobile="13800138000"),
+            stated(date(1992, 2, 2), 0, external_userid="wm-a", unionid="u-a")]) == ["waiting"] * 4
+    expected = {("wm-a", None, False): date(1990, 3, 8), (None, None, True): date(1991, 1, 1),
+                ("wm-a", "u-a", False): date(1992, 2, 2)}
+    assert claims() == expected
+    with db.transaction() as session:   # an older statement leaves a claim, a newer one replaces it
+        record_birthdays(session=session, secret_key="k", statements=[
+            stated(date(1980, 1, 1), -1, external_userid="wm-a"), stated(date(1993, 3, 3), 2, mobile="13800138000")])
+    assert claims() == {**expected, (None, None, True): date(1993, 3, 3)}
+
+
 def test_a_member_system_file_imports_row_by_row(app, client, org, sandbox, driver, work, db, tmp_path):
     lin, wu = _friend(sandbox, driver, work, "林女士"), _friend(sandbox, driver, work, "吴女士")
     rows = [["external_userid", "unionid", "mobile", "birthday"], [lin, "", "", "1991-07-07"],
@@ -122,6 +160,23 @@ def test_a_member_system_file_imports_row_by_row(app, client, org, sandbox, driv
     result = app.test_cli_runner().invoke(args=["customers", "import-birthdays", str(tmp_path / "members.xlsx")])
     assert result.exit_code == 0 and "updated 1," in result.output, result.output
     assert birthday_of(db, wu) == (date(1992, 8, 8), "import")
+
+
+def test_a_file_the_import_commands_cannot_read_is_refused_with_a_message(app, org, tmp_path):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as packed:
+        packed.writestr("notes.txt", "a zip, but not a workbook")
+    for body in (b"an export saved under the wrong name", archive.getvalue()):
+        for name, command in (("members.xlsx", ["customers", "import-birthdays"]), ("pos.xlsx", ["orders", "import"])):
+            (tmp_path / name).write_bytes(body)
+            result = app.test_cli_runner().invoke(args=[*command, str(tmp_path / name)])
+            assert result.exit_code == 1 and result.output.startswith("Error: "), (command, result.output)
+            assert "cannot be read as XLSX" in result.output and isinstance(result.exception, SystemExit), command
+    too_long = 'external_userid,birthday\n"' + "x" * 200_000 + '",1990-01-01\n'   # over the csv module's field limit
+    for name, command in (("members.csv", ["customers", "import-birthdays"]), ("pos.csv", ["orders", "import"])):
+        (tmp_path / name).write_text(too_long, encoding="utf-8")
+        result = app.test_cli_runner().invoke(args=[*command, str(tmp_path / name)])
+        assert result.exit_code == 1 and "cannot be read as CSV" in result.output, (command, result.output)
 
 
 def test_a_pos_export_carries_the_buyers_birthday_in_a_date_cell(app, org, sandbox, driver, work, db, tmp_path):

@@ -12,6 +12,7 @@ from bot.services.todos import Policy, generate
 from bot.services.todos_cadences import seed_defaults
 from bot.services.todos_render import prepare_texts
 from models import (CadenceRule, CommerceEvent, Customer, Friendship, Guide, Order, OrderItem, Store, Todo)
+from tests.web.helpers import make_hq_user, sign_in_hq
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _numbers = itertools.count(1)
@@ -80,6 +81,16 @@ def only(session, *codes: str) -> None:
     """Enable exactly these rules."""
     for rule in session.scalars(select(CadenceRule)):
         rule.enabled = rule.code in codes
+
+
+def hq_with_rule(client, db, code: str) -> int:
+    """The default rules seeded and HQ signed in on `client`: the id of the rule with this code."""
+    with db.transaction() as session:
+        seed_defaults(session=session)
+        rule_id = session.scalars(select(CadenceRule.id).where(CadenceRule.code == code)).one()
+    make_hq_user(db)
+    sign_in_hq(client)
+    return rule_id
 
 
 def run_day(db, day: date, policy: Policy | None = None, stores: tuple[str, ...] = ("SH001", "HZ001")):

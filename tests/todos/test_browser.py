@@ -1,8 +1,8 @@
 """The workbench, the chat sidebar and HQ's cadences in a real browser (Debian's chromium, phone size).
 
-Inside WeCom the sidebar talks to the WeCom client through its JS bridge (`wx`); here a small stand-in
-for that bridge (like the sandbox for the server APIs) records wx.config / wx.agentConfig and the
-messages sendChatMessage would put in the chat. Screenshots go to test-artifacts/screenshots/.
+Inside WeCom the sidebar talks to the WeCom client through its JS bridge (`wx`); here the stand-in for that
+bridge (tests.web.conftest.in_wecom_client, like the sandbox for the server APIs) records wx.config /
+wx.agentConfig and the messages sendChatMessage would put in the chat. Screenshots go to test-artifacts/screenshots/.
 """
 from __future__ import annotations
 
@@ -13,36 +13,16 @@ from sqlalchemy import select
 
 from models import Todo
 from tests.todos.test_web import _shop_with_todos
+from tests.web.conftest import in_wecom_client, open_in_wecom
 from tests.web.helpers import HQ_PASSWORD, HQ_USERNAME, make_hq_user
 
-WECOM_BRIDGE = """
-window.__wecom = {config: null, agentConfig: null, sent: []};
-window.wx = {
-  config: function (c) { window.__wecom.config = c; },
-  ready: function (f) { setTimeout(f, 0); },
-  error: function (f) {},
-  agentConfig: function (c) { window.__wecom.agentConfig = c; setTimeout(c.success, 0); },
-  invoke: function (name, args, cb) {
-    if (name === "getCurExternalContact") { cb({err_msg: name + ":ok", userId: "%s"}); return; }
-    if (name === "sendChatMessage") { window.__wecom.sent.push(args); cb({err_msg: name + ":ok"}); return; }
-    cb({err_msg: name + ":fail"});
-  }
-};
-"""
-
-
-def _in_wecom(page, web: str, path: str, userid: str) -> None:
-    page.goto(web + path)   # inside WeCom: straight to the authorize page
-    page.wait_for_url(re.compile(r".*/connect/oauth2/authorize.*"))
-    page.locator(f'a.member[data-userid="{userid}"]').click()
-    page.wait_for_url(web + path)
 
 
 def test_the_guide_works_through_todays_list_on_the_phone(wecom_phone, web, client, sandbox, driver, work, db,
                                                           clock, org, screenshot):
     _shop_with_todos(client, sandbox, driver, work, db, clock)
     page = wecom_phone
-    _in_wecom(page, web, "/guide/", "wangfang")
+    open_in_wecom(page, web, "/guide/", "wangfang")
     page.get_by_test_id("nav-todos").click()   # the first tab
     expect(page.get_by_test_id("nav-todos")).to_have_class(re.compile("active"))
     cards = page.get_by_test_id("todo")
@@ -67,17 +47,9 @@ def test_the_guide_works_through_todays_list_on_the_phone(wecom_phone, web, clie
 
 def test_the_chat_sidebar_sends_into_the_current_chat(browser, web, client, sandbox, driver, work, db, clock, org,
                                                       screenshot):
-    from tests.web.conftest import WECOM_UA, _context
-
     people = _shop_with_todos(client, sandbox, driver, work, db, clock)
-    context = _context(browser, WECOM_UA)
-    context.add_init_script(WECOM_BRIDGE % people["郑女士"])
-    for sdk in ("https://res.wx.qq.com/**", "https://open.work.weixin.qq.com/**"):   # WeCom's own scripts
-        context.route(sdk, lambda route: route.fulfill(body="", content_type="application/javascript"))
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
-        _in_wecom(page, web, "/guide/sidebar/", "wangfang")
+    with in_wecom_client(browser, people["郑女士"]) as page:
+        open_in_wecom(page, web, "/guide/sidebar/", "wangfang")
         page.get_by_test_id("sidebar-todo").wait_for()
         wecom = page.evaluate("window.__wecom")
         assert wecom["config"]["signature"] and wecom["agentConfig"]["signature"]
@@ -90,8 +62,6 @@ def test_the_chat_sidebar_sends_into_the_current_chat(browser, web, client, sand
         sent = page.evaluate("window.__wecom.sent")
         assert sent == [{"msgtype": "text", "enterChat": False, "text": {"content": text}}]
         screenshot(page, "43-sidebar-sent")
-    finally:
-        context.close()
     with db.transaction() as session:
         done = [t for t in session.scalars(select(Todo)) if t.status == "done"]
         assert [(t.customer.name, t.channel) for t in done] == [("郑女士", "sidebar")]

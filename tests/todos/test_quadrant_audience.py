@@ -9,12 +9,12 @@ from sqlalchemy import select
 from bot.rules.metrics import QUADRANT_VIP
 from bot.services import todos_actions as actions
 from bot.services.todos import Policy
-from bot.services.todos_cadences import seed_defaults
 from content_library.catalogue import save_material
 from content_library.forms import MaterialForm
 from models import CadenceRule
-from tests.todos.helpers import befriend, buy, codes, customer, guide_id, only, open_lists, run_day, todos
-from tests.web.helpers import csrf_token, make_hq_user, sign_in_hq
+from tests.todos.helpers import (befriend, buy, codes, customer, guide_id, hq_with_rule, only, open_lists, run_day,
+                                 todos)
+from tests.web.helpers import csrf_token
 
 DAY = date(2026, 3, 10)
 COAT = [("SKU-COAT", "外套", 2)]   # 2 x 199 yuan
@@ -85,11 +85,7 @@ def test_a_material_for_vip_customers_goes_only_with_their_to_dos(db, org):
 
 
 def test_hq_targets_a_rule_and_a_material_at_quadrants_on_their_pages(client, db, org):
-    with db.transaction() as session:
-        seed_defaults(session=session)
-        rule_id = session.scalars(select(CadenceRule.id).where(CadenceRule.code == "repeat_perks")).one()
-    make_hq_user(db)
-    sign_in_hq(client)
+    rule_id = hq_with_rule(client, db, "repeat_perks")
     token = csrf_token(client, f"/hq/cadences/{rule_id}")
     form = {"csrf_token": token, "name": "老客专享", "window_start": "7", "window_end": "30", "priority": "60",
             "tiers": ["second", "third_plus"], "templates": ["{salutation}，老客专享来啦"], "limit": "0",

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.services.todos_cadences import seed_defaults
 from models import CadenceRule, ReplenishCycle, Todo
-from tests.todos.helpers import only, run_day
+from tests.todos.helpers import hq_with_rule, only, run_day
 from tests.todos.world import Store as World
 from tests.web.helpers import csrf_token, make_hq_user, sign_in_hq, sign_in_member
 
@@ -75,11 +75,7 @@ def test_a_guide_cannot_touch_another_guides_to_dos(client, sandbox, driver, wor
 
 
 def test_hq_edits_a_cadence_and_the_usage_cycles(client, db, org):
-    with db.transaction() as session:
-        seed_defaults(session=session)
-        rule_id = session.scalars(select(CadenceRule.id).where(CadenceRule.code == "revisit_3315")).one()
-    make_hq_user(db)
-    sign_in_hq(client)
+    rule_id = hq_with_rule(client, db, "revisit_3315")
     listing = client.get("/hq/cadences/").get_data(as_text=True)
     assert "首购关怀" in listing and "满月礼" in listing and "3315 回访" in listing and "补货提醒" in listing
     token = csrf_token(client, f"/hq/cadences/{rule_id}")

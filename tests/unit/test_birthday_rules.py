@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from bot.rules.benefits import benefit_text, code_problem, parse_yuan
+from bot.rules.birthday_input import parse_typed_birthday
 from bot.rules.cadence import Cadence, derivation, derivation_edits
 from bot.rules.birthdays import (NO_YEAR, birthday_text, holdout_exempt, list_priority, parse_birthday_value,
                                  supersedes)
@@ -25,6 +26,10 @@ TODAY = date(2026, 12, 5)
     ("13-01", (None, "birthday 13-01 is not a day of the year")),
     ("2027-01-01", (None, "birthday is in the future")),
     ("1900-01-01", (None, "birthday year is more than 120 years ago")),
+    ("1904-05-20", (None, "birthday year is more than 120 years ago")),   # a full date in NO_YEAR: not year-less
+    (datetime(1904, 5, 20), (None, "birthday year is more than 120 years ago")),
+    ("1904-02-30", (None, "birthday 02-30 is not a day of the 1904")),
+    ("0000-05-20", (None, "birthday 05-20 is not a day of the 0")),
     ("20 May", (None, "birthday must be YYYY-MM-DD or MM-DD")),
     (19900520, (None, "birthday must be a string (YYYY-MM-DD or MM-DD)")),
 ])
@@ -64,3 +69,11 @@ def test_a_basis_kept_before_the_greeting_ranked_first_re_derives_the_greeting_a
     assert derivation_edits(before, derivation(rules, {})).rules == {1}
     assert derivation_edits(derivation(rules, {}), derivation([(1, greeting), (2, replace(care, window_end=6))],
                                                               {})).rules == {2}
+
+
+@pytest.mark.parametrize("typed, message", [("2027-01-01", "生日不能晚于今天"), ("1880-01-01", "生日年份不合理"),
+                                            ("1904-05-20", "生日年份不合理"), ("05-20", "生日格式应为 年-月-日")])
+def test_a_typed_birthday_is_checked_like_the_systems_ones(typed, message):
+    with pytest.raises(ValueError, match=message):
+        parse_typed_birthday(typed, TODAY)
+    assert parse_typed_birthday(" 1990-05-20 ", TODAY) == date(1990, 5, 20) and parse_typed_birthday("", TODAY) is None

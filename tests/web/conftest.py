@@ -1,8 +1,11 @@
 """Web tests: the shared fixtures, orders enabled, OAuth pointed at the sandbox, and a browser."""
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -88,6 +91,52 @@ def phone(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+# WeCom's JS bridge (`wx`) as the WeCom client provides it, stood in (like the sandbox for the server APIs):
+# window.__wecom records wx.config / wx.agentConfig and what sendChatMessage and shareToExternalContact were given.
+WECOM_BRIDGE = """
+window.__wecom = {config: null, agentConfig: null, sent: [], shared: [], entry: "normal"};
+window.wx = {
+  config: function (c) { window.__wecom.config = c; },
+  ready: function (f) { setTimeout(f, 0); },
+  error: function (f) {},
+  agentConfig: function (c) { window.__wecom.agentConfig = c; setTimeout(c.success, 0); },
+  invoke: function (name, args, cb) {
+    var ok = {err_msg: name + ":ok"}, contact = %s;
+    if (name === "getCurExternalContact" && contact) { ok.userId = contact; cb(ok); return; }
+    if (name === "getContext") { ok.entry = window.__wecom.entry; cb(ok); return; }
+    if (name === "sendChatMessage") { window.__wecom.sent.push(args); cb(ok); return; }
+    if (name === "shareToExternalContact") { window.__wecom.shared.push(args); cb(ok); return; }
+    cb({err_msg: name + ":fail"});
+  }
+};
+"""
+
+
+@contextmanager
+def in_wecom_client(browser, external_userid: str | None = None):
+    """A phone page in WeCom's built-in browser with its JS bridge stood in (WECOM_BRIDGE; WeCom's own scripts
+    are not fetched); getCurExternalContact answers `external_userid` (fails without one: not in a chat) and
+    getContext answers window.__wecom.entry."""
+    context = _context(browser, WECOM_UA)
+    context.add_init_script(WECOM_BRIDGE % json.dumps(external_userid))
+    for sdk in ("https://res.wx.qq.com/**", "https://open.work.weixin.qq.com/**"):
+        context.route(sdk, lambda route: route.fulfill(body="", content_type="application/javascript"))
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def open_in_wecom(page, web: str, path: str, userid: str) -> None:
+    """Open a page as WeCom's browser does: straight to the sandbox's authorize page, where the member is picked."""
+    page.goto(web + path)
+    page.wait_for_url(re.compile(r".*/connect/oauth2/authorize.*"))
+    page.locator(f'a.member[data-userid="{userid}"]').click()
+    page.wait_for_url(web + path)
 
 
 @pytest.fixture

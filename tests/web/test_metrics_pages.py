@@ -119,6 +119,8 @@ def test_hq_sees_every_store_one_store_or_a_region(client, db, example):
     assert client.get("/hq/metrics?scope=store:999999").status_code == 404
     assert client.get("/hq/metrics?scope=region:华北").status_code == 404
     assert client.get("/hq/metrics?scope=nonsense").status_code == 404
+    assert client.get("/hq/metrics?scope=store:99999999999999999999").status_code == 404   # no such id
+    assert client.get("/hq/metrics?scope=store:²").status_code == 404                       # a digit to isdigit()
     assert client.get("/manager/metrics").status_code == 302       # HQ goes to its own page
 
 
